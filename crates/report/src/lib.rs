@@ -1,0 +1,1 @@
+//! Runs every experiment of the course (work in progress).
