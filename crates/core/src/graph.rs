@@ -181,7 +181,7 @@ mod tests {
             let _ = (net.param(i), net.grad(i), net.set_param(i, x[0]), net.sgd_step(x[1], 0));
             let mut alive = [false; 2];
             net.mark_active(&mut alive);
-            let _ = (Split::backward(&x32, &x32), Join::forward(&x32, &x32), Join::backward(&x32));
+            let _ = (Split::forward(&x32), Split::backward(&x32, &x32), Join::forward(&x32, &x32), Join::backward(&x32));
         }
     }
 }

@@ -18,7 +18,7 @@ pub use graph::{Join, Parallel, Split, TwoBranchNet};
 pub use linear::LinearModel;
 pub use loss::{HingeLoss, Loss, SquaredLoss};
 pub use mlp::{Chain, DeepRelu, Mlp2551, dead_relu_units};
-pub use model::{Layer, Model, Params, RandomInit};
+pub use model::{Layer, Model, Params, RandomInit, ReluUnits};
 pub use rng::RandomStream;
 pub use scalar::Scalar;
 pub use sgd::{DataSummary, Sgd, SgdSummary, accuracy, mean_loss};

@@ -423,6 +423,48 @@ mod tests {
         assert!((0..net.param_count()).all(|i| net.param(i).unwrap().is_finite()));
     }
 
+    #[test]
+    fn exploding_data_step_leaves_the_sample_in_place() {
+        let mut model = LinearModel::from_params([1e300, 0.0], 0.0);
+        let mut xs = [[0.5, 0.5]];
+        let opt = sgd::<f64>(1e10, 5);
+        assert_eq!(
+            opt.optimise_data(&mut model, &HingeLoss, &mut xs, &[-1.0]),
+            Err(Error::NonFinite {
+                what: "data",
+                iteration: 0
+            })
+        );
+        assert_eq!(xs, [[0.5, 0.5]]);
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn settings_and_summaries_round_trip_through_json() {
+        let opt = sgd::<f32>(0.01, 500);
+        let json = serde_json::to_string(&opt).unwrap();
+        assert_eq!(serde_json::from_str::<Sgd<f32>>(&json).unwrap(), opt);
+        let summary = SgdSummary {
+            iterations: 3,
+            recorded: 1,
+            final_loss: 0.25_f64,
+        };
+        let json = serde_json::to_string(&summary).unwrap();
+        assert_eq!(
+            serde_json::from_str::<SgdSummary<f64>>(&json).unwrap(),
+            summary
+        );
+        let data = DataSummary {
+            steps: 9,
+            final_loss: 0.5_f64,
+        };
+        let json = serde_json::to_string(&data).unwrap();
+        assert_eq!(
+            serde_json::from_str::<DataSummary<f64>>(&json).unwrap(),
+            data
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
