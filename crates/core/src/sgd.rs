@@ -427,6 +427,24 @@ mod tests {
     }
 
     #[test]
+    fn the_lessons_deep_relu_net_loses_its_units() {
+        // The lesson's settings (η = 0.01, squared loss, ReLU on the output too): units die
+        // until the output is 0 everywhere, the loss is stuck at 1 and nothing is classified.
+        let (xs, ts) = blobs::<f64>();
+        let mut net = DeepRelu::<f64>::random(&mut RandomStream::new(0));
+        let mut alive = [false; 151];
+        let before = crate::dead_relu_units(&mut net, &xs, &mut alive).unwrap();
+        let mut history = [0.0; 2];
+        let summary = sgd::<f64>(0.01, 2_000)
+            .train(&mut net, &SquaredLoss, &xs, &ts, &mut history)
+            .unwrap();
+        let after = crate::dead_relu_units(&mut net, &xs, &mut alive).unwrap();
+        assert!(after > before, "{before} -> {after}");
+        assert_eq!(summary.final_loss, 1.0);
+        assert!(!alive[150], "the output unit is dead");
+    }
+
+    #[test]
     fn exploding_data_step_leaves_the_sample_in_place() {
         let mut model = LinearModel::from_params([1e300, 0.0], 0.0);
         let mut xs = [[0.5, 0.5]];
