@@ -7,7 +7,7 @@ use crate::results::{
     Blobs, DataRun, DerivativeCheck, Histogram, Lesson2, LinearRun, NetRun, PlaneGrid, SplitJoin,
     Stopped, UnitTest,
 };
-use unrolled::gradcheck::Tolerance;
+use unrolled::gradcheck::{Tolerance, check_model};
 use unrolled::rnn::Grid;
 use unrolled::{
     DeepRelu, Dense, Error as CoreError, HingeLoss, Layer, LinearModel, Loss, Mlp2551, Model,
@@ -58,7 +58,7 @@ pub fn run(config: &Lesson2Config, progress: &mut Progress<'_>) -> Result<Lesson
             &plane,
         )
     })?;
-    let split_join = progress.time("lesson2.split_join", || Ok(split_join(&config.split_join)))?;
+    let split_join = progress.time("lesson2.split_join", || split_join(&config.split_join))?;
     let unit_tests = progress.time("lesson2.unit_tests", || Ok(unit_tests()))?;
 
     Ok(Lesson2 {
@@ -230,8 +230,8 @@ fn histogram(values: &[f64], bins: usize) -> Histogram {
 
 /// The two-branch net at one point, backprop against central differences of the squared loss.
 ///
-/// The core's own model gradient check is test-only, so the few lines are here.
-fn split_join(c: &SplitJoinConfig) -> SplitJoin {
+/// Each derivative is listed for the course's table; the core's `check_model` gives the summary.
+fn split_join(c: &SplitJoinConfig) -> Result<SplitJoin, CoreError> {
     let mut net = TwoBranchNet::<f64>::random(&mut RandomStream::new(c.init_seed));
     let loss =
         |net: &mut TwoBranchNet<f64>, x: &[f64; 2]| SquaredLoss.value(net.predict(x), c.target);
@@ -268,18 +268,21 @@ fn split_join(c: &SplitJoinConfig) -> SplitJoin {
             }
         })
         .collect();
-    let passed = parameters
-        .iter()
-        .chain(&inputs)
-        .all(|d| tol.is_close(d.backprop, d.numerical));
-    SplitJoin {
+    let summary = check_model(&mut net, &SquaredLoss, &c.at, c.target, c.eps, tol)?;
+    let passed = summary.all_close
+        && parameters
+            .iter()
+            .chain(&inputs)
+            .all(|d| tol.is_close(d.backprop, d.numerical));
+    Ok(SplitJoin {
         settings: *c,
         output: y,
         loss: SquaredLoss.value(y, c.target),
         parameters,
         inputs,
+        summary,
         passed,
-    }
+    })
 }
 
 /// The lesson's unit tests: one ReLU unit with `w = (1, 2)`, `b = 0`, and the squared loss.

@@ -8,7 +8,7 @@ use crate::config::{
     DescentConfig, Generator, NetConfig, RpropRunConfig, SgdConfig, SplitJoinConfig,
 };
 use serde::{Deserialize, Serialize};
-use unrolled::gradcheck::GradientCheck;
+use unrolled::gradcheck::{GradientCheck, ModelCheck};
 use unrolled::rnn::{OverTimeScale, Weights};
 
 /// The version of this layout; bumped when a field changes meaning or is removed.
@@ -345,6 +345,8 @@ pub struct SplitJoin {
     pub parameters: Vec<DerivativeCheck>,
     /// The check of `dL/dx`, where the two branches' gradients add.
     pub inputs: Vec<DerivativeCheck>,
+    /// The core's `check_model` at the same point: the worst disagreement over all of them.
+    pub summary: ModelCheck<f64>,
     /// Whether every derivative agreed within the tolerance.
     pub passed: bool,
 }
