@@ -2,6 +2,8 @@
 //!
 //! Kept light to compile: only the standard library.
 
+mod embedded;
+
 use std::process::{Command, ExitCode};
 
 const HELP: &str = "\
@@ -13,6 +15,7 @@ USAGE:
 COMMANDS:
     report      Run every experiment and regenerate the course into reports/
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build
+    embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     help        Print this help
 ";
 
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("test") => test(),
+        Some("embedded") => embedded::run(),
         Some("report") => Err(
             "the course is not generated yet: the experiment runner is still being built".into(),
         ),
@@ -93,6 +97,7 @@ fn test() -> Result<(), String> {
         &cargo,
         &["build", "-p", "unrolled", "--target", THUMB, "--release"],
     )?;
+    embedded::run()?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }
