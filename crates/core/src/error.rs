@@ -63,7 +63,6 @@ impl fmt::Display for Error {
 impl core::error::Error for Error {}
 
 /// Check that `value` is finite and strictly positive, else name it in an error.
-#[allow(dead_code)] // used by the training modules
 pub(crate) fn require_positive<S: crate::Scalar>(
     name: &'static str,
     value: S,
@@ -79,7 +78,6 @@ pub(crate) fn require_positive<S: crate::Scalar>(
 }
 
 /// Check that `value` is finite, else name it in an error.
-#[allow(dead_code)] // used by the training modules
 pub(crate) fn require_finite<S: crate::Scalar>(name: &'static str, value: S) -> Result<(), Error> {
     if value.is_finite() {
         Ok(())

@@ -1,10 +1,45 @@
+//! # unrolled — the math of backpropagation on fixed-size arrays
+//!
+//! Every formula of the two Unrolled lessons, `#![no_std]`, without a heap: sizes are const
+//! generics or buffers the caller owns, so the same code runs on a PC and on a Cortex-M4F.
+//! Every algorithm is generic over [`Scalar`] (`f32` and `f64`); `f64` reproduces the
+//! notebooks, `f32` is what a microcontroller runs, bit for bit the same on both.
+//!
+//! | lesson 1: the linear RNN | |
+//! | --- | --- |
+//! | [`rnn`] | the model `S_k = S_{k-1}·w_rec + x_k·w_x`, its loss, BPTT, the loss surface |
+//! | [`gradcheck`] | BPTT against central differences |
+//! | [`optimise`] | Rprop and plain gradient descent for the two weights |
+//! | [`datasets`] | the seeded sequences (and lesson 2's Gaussian blobs) |
+//!
+//! Nothing panics through the public API: bad hyperparameters, mismatched shapes and numeric
+//! blow-ups are an [`Error`].
+//!
+//! ```
+//! use unrolled::{datasets, optimise::{rprop, RpropConfig}, rnn::{output, Weights}};
+//!
+//! // 20 binary sequences of length 10; each target is the number of ones.
+//! let (mut xs, mut ts) = ([[0.0_f64; 10]; 20], [0.0; 20]);
+//! datasets::binary_sequences(1, &mut xs, &mut ts)?;
+//!
+//! // Rprop from (-1.5, 2): the net learns to count (w_x = w_rec = 1).
+//! let mut w = Weights::new(-1.5, 2.0);
+//! let summary = rprop(&xs, &ts, &mut w, &RpropConfig::notebook(), 500, |_| {})?;
+//! assert!(summary.loss < 1e-3);
+//! assert_eq!(output(&[0.0, 1.0, 1.0, 0.0, 1.0], w).round(), 3.0);
+//! # Ok::<(), unrolled::Error>(())
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
-//! placeholder
+
 pub mod datasets;
 pub mod error;
+pub mod gradcheck;
+pub mod optimise;
 pub mod rng;
+pub mod rnn;
 pub mod scalar;
+
 pub use error::Error;
 pub use rng::RandomStream;
 pub use scalar::Scalar;
