@@ -482,3 +482,54 @@ fn elf32_sections(bytes: &[u8]) -> Result<Vec<Section>, String> {
     }
     Ok(sections)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn identical_runs_pass_and_count_their_numbers() {
+        let run = lines("a f32 3f800000\nb[0] u32 00000001");
+        assert_eq!(compare("rnn", &run, &run), Ok(2));
+    }
+
+    #[test]
+    fn every_differing_or_missing_value_is_listed() {
+        let host = lines("a f32 3f800000\nb f32 40000000\nc u32 00000001");
+        let board = lines("a f32 3f800001\nc u32 00000001\nd u32 00000002");
+        let report = compare("rnn", &board, &host).unwrap_err();
+        assert!(
+            report.contains("a: host 3f800000 (1e0), board 3f800001"),
+            "{report}"
+        );
+        assert!(
+            report.contains("b: host 40000000 (2e0), board missing"),
+            "{report}"
+        );
+        assert!(
+            report.contains("d: board 00000002 (2), host missing"),
+            "{report}"
+        );
+        assert!(!report.contains("  c:"), "{report}");
+    }
+
+    #[test]
+    fn order_and_garbage_are_caught() {
+        let host = lines("a f32 3f800000\nb f32 40000000");
+        let board = lines("b f32 40000000\na f32 3f800000");
+        assert!(compare("mlp", &board, &host).unwrap_err().contains("order"));
+        assert!(compare("mlp", &lines("a f32 xyz"), &host).is_err());
+        assert!(compare("mlp", &host, &[]).is_err());
+    }
+
+    #[test]
+    fn only_32_bit_little_endian_elf_is_read() {
+        assert!(elf32_sections(b"not an elf").is_err());
+        assert!(elf32_sections(b"\x7fELF\x02\x01").is_err());
+        assert!(elf32_sections(b"\x7fELF\x01\x01\x01").is_err()); // truncated
+    }
+}
