@@ -2,6 +2,7 @@
 //!
 //! Kept light to compile: only the standard library.
 
+mod embedded;
 mod report;
 
 use std::process::{Command, ExitCode};
@@ -16,6 +17,7 @@ COMMANDS:
     report      Run every experiment and regenerate the course into reports/
                 [--config FILE] [--out DIR] [--check: fail if reports/ is stale]
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build
+    embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     help        Print this help
 ";
 
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("test") => test(),
+        Some("embedded") => embedded::run(),
         Some("report") => report::report(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
@@ -142,6 +145,7 @@ fn test() -> Result<(), String> {
         &["doc", "-p", "unrolled", "--no-deps"],
         ("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    embedded::run()?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }
