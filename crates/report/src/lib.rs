@@ -1,1 +1,2 @@
 //! Runs every experiment of the course (work in progress).
+pub mod course;

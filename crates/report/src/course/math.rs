@@ -1,0 +1,145 @@
+//! Equations: LaTeX in the templates, MathML in the pages, converted when the course is rendered.
+//!
+//! A template writes `$…$` for inline math and `$$…$$` for a displayed equation (`\$` is a
+//! literal dollar). [`expand`] replaces each with MathML Core before minijinja compiles the
+//! template, so a page needs no script and fetches nothing to show its equations.
+
+use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
+
+/// A LaTeX fragment that failed to convert, with where it was.
+#[derive(Debug)]
+pub struct MathError {
+    /// The template it came from.
+    pub template: String,
+    /// The 1-based line of the opening `$`.
+    pub line: usize,
+    /// The LaTeX source.
+    pub latex: String,
+    /// What the converter said.
+    pub message: String,
+}
+
+impl core::fmt::Display for MathError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{}:{}: cannot convert `{}` to MathML: {}",
+            self.template, self.line, self.latex, self.message
+        )
+    }
+}
+
+impl std::error::Error for MathError {}
+
+/// Converts LaTeX to MathML with the course's settings.
+pub struct Math {
+    converter: LatexToMathML,
+}
+
+impl Math {
+    /// A converter that fails on unknown commands rather than rendering them in red.
+    pub fn new() -> Self {
+        // Only custom macros can make `new` fail, and the course defines none.
+        let converter = LatexToMathML::new(MathCoreConfig::default()).unwrap_or_default();
+        Self { converter }
+    }
+
+    /// One fragment to MathML: `block` for a displayed equation, else inline.
+    pub fn to_mathml(&self, latex: &str, block: bool) -> Result<String, String> {
+        let display = if block {
+            MathDisplay::Block
+        } else {
+            MathDisplay::Inline
+        };
+        self.converter
+            .convert_with_local_state(latex.trim(), display)
+            .map(|r| r.mathml)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Replace every `$$…$$` and `$…$` of a template's source with MathML, wrapped in
+    /// `{% raw %}` so minijinja leaves it alone.
+    pub fn expand(&self, template: &str, source: &str) -> Result<String, MathError> {
+        let mut out = String::with_capacity(source.len() * 2);
+        let mut rest = source;
+        let mut line = 1;
+        while let Some(start) = rest.find('$') {
+            if rest[..start].ends_with('\\') {
+                out.push_str(&rest[..start - 1]);
+                out.push('$');
+                line += rest[..start].matches('\n').count();
+                rest = &rest[start + 1..];
+                continue;
+            }
+            out.push_str(&rest[..start]);
+            line += rest[..start].matches('\n').count();
+            let block = rest[start..].starts_with("$$");
+            let delim = if block { "$$" } else { "$" };
+            let body_start = start + delim.len();
+            let Some(len) = rest[body_start..].find(delim) else {
+                return Err(MathError {
+                    template: template.into(),
+                    line,
+                    latex: rest[body_start..].chars().take(40).collect(),
+                    message: format!("no closing `{delim}`"),
+                });
+            };
+            let latex = &rest[body_start..body_start + len];
+            let mathml = self.to_mathml(latex, block).map_err(|message| MathError {
+                template: template.into(),
+                line,
+                latex: latex.into(),
+                message,
+            })?;
+            out.push_str("{% raw %}");
+            out.push_str(&mathml);
+            out.push_str("{% endraw %}");
+            line += latex.matches('\n').count();
+            rest = &rest[body_start + len + delim.len()..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+impl Default for Math {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_and_block_math_become_mathml() {
+        let math = Math::new();
+        let out = math
+            .expand(
+                "t",
+                r"state $S_k$ and $$\xi = \frac{1}{N}\sum_i (t_i - y_i)^2$$ costs \$1",
+            )
+            .unwrap();
+        assert!(out.starts_with("state {% raw %}<math>"), "{out}");
+        assert!(out.contains(r#"<math display="block">"#), "{out}");
+        assert!(out.contains("<mfrac>"), "{out}");
+        assert!(out.ends_with("costs $1"), "{out}");
+    }
+
+    #[test]
+    fn errors_point_to_the_line() {
+        let math = Math::new();
+        assert!(
+            math.to_mathml(r"\partial \xi", false)
+                .unwrap()
+                .contains('∂')
+        );
+        let err = math
+            .expand("page.html", "a\nb $\\nosuchcommand$")
+            .unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.to_string().starts_with("page.html:2:"), "{err}");
+        assert!(math.expand("p", "open $x").is_err());
+    }
+}
