@@ -2,6 +2,9 @@
 //!
 //! Kept light to compile: only the standard library.
 
+mod browser;
+
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 const HELP: &str = "\
@@ -12,7 +15,8 @@ USAGE:
 
 COMMANDS:
     report      Run every experiment and regenerate the course into reports/
-    test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build
+    test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build, the pages
+    browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
     help        Print this help
 ";
 
@@ -24,6 +28,10 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("test") => test(),
+        Some("browser") => browser::check(
+            &workspace_root(),
+            Path::new(args.get(1).map_or("reports", String::as_str)),
+        ),
         Some("report") => Err(
             "the course is not generated yet: the experiment runner is still being built".into(),
         ),
@@ -36,6 +44,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn workspace_root() -> std::path::PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
 /// The embedded target the core must build for.
@@ -93,6 +107,12 @@ fn test() -> Result<(), String> {
         &cargo,
         &["build", "-p", "unrolled", "--target", THUMB, "--release"],
     )?;
+    let root = workspace_root();
+    if root.join("reports/index.html").exists() {
+        browser::check(&root, Path::new("reports"))?;
+    } else {
+        eprintln!("xtask: no reports/ yet, so no pages to check in the browser");
+    }
     eprintln!("xtask: all checks passed");
     Ok(())
 }

@@ -53,7 +53,7 @@ impl Math {
         };
         self.converter
             .convert_with_local_state(latex.trim(), display)
-            .map(|r| r.mathml)
+            .map(|r| valid_html(&r.mathml))
             .map_err(|e| e.to_string())
     }
 
@@ -102,6 +102,29 @@ impl Math {
     }
 }
 
+/// Drop the `scriptlevel` attribute from `<mtable>`: the HTML standard (and so the Nu HTML
+/// Checker) does not allow it there, and a table in running math is at level 0 anyway.
+fn valid_html(mathml: &str) -> String {
+    let mut out = String::with_capacity(mathml.len());
+    let mut rest = mathml;
+    while let Some(start) = rest.find("<mtable") {
+        let end = rest[start..].find('>').map_or(rest.len(), |e| start + e);
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..end];
+        match tag.find(" scriptlevel=\"") {
+            Some(a) => {
+                let value_end = tag[a + 14..].find('"').map_or(tag.len(), |q| a + 15 + q);
+                out.push_str(&tag[..a]);
+                out.push_str(&tag[value_end..]);
+            }
+            None => out.push_str(tag),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Default for Math {
     fn default() -> Self {
         Self::new()
@@ -141,5 +164,12 @@ mod tests {
         assert_eq!(err.line, 2);
         assert!(err.to_string().starts_with("page.html:2:"), "{err}");
         assert!(math.expand("p", "open $x").is_err());
+        let cases = math
+            .to_mathml(r"\begin{cases} a \\ b \end{cases}", true)
+            .unwrap();
+        assert!(
+            cases.contains("<mtable") && !cases.contains("scriptlevel"),
+            "{cases}"
+        );
     }
 }
