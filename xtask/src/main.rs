@@ -3,6 +3,7 @@
 //! Kept light to compile: only the standard library.
 
 mod browser;
+mod report;
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -15,6 +16,7 @@ USAGE:
 
 COMMANDS:
     report      Run every experiment and regenerate the course into reports/
+                [--config FILE] [--out DIR] [--check: fail if reports/ is stale]
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build, the pages
     browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
     help        Print this help
@@ -32,9 +34,7 @@ fn main() -> ExitCode {
             &workspace_root(),
             Path::new(args.get(1).map_or("reports", String::as_str)),
         ),
-        Some("report") => Err(
-            "the course is not generated yet: the experiment runner is still being built".into(),
-        ),
+        Some("report") => report::report(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {
@@ -60,6 +60,21 @@ fn run(program: &str, args: &[&str]) -> Result<(), String> {
     eprintln!("$ {program} {}", args.join(" "));
     let status = Command::new(program)
         .args(args)
+        .status()
+        .map_err(|e| format!("could not start `{program}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// Run a command with one extra environment variable; fail with its name if it fails.
+fn run_with_env(program: &str, args: &[&str], (key, value): (&str, &str)) -> Result<(), String> {
+    eprintln!("$ {key}={value:?} {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .env(key, value)
         .status()
         .map_err(|e| format!("could not start `{program}`: {e}"))?;
     if status.success() {
@@ -102,10 +117,43 @@ fn test() -> Result<(), String> {
         ],
     )?;
     run(&cargo, &["test", "--workspace"])?;
+    // The optional serde feature: its derives are tested, and it must stay no_std.
+    run(
+        &cargo,
+        &[
+            "test",
+            "-p",
+            "unrolled",
+            "--features",
+            "serde",
+            "--test",
+            "serde",
+        ],
+    )?;
+    report::report(&["--check".into()])?;
     ensure_thumb_target()?;
     run(
         &cargo,
         &["build", "-p", "unrolled", "--target", THUMB, "--release"],
+    )?;
+    run(
+        &cargo,
+        &[
+            "build",
+            "-p",
+            "unrolled",
+            "--features",
+            "serde",
+            "--target",
+            THUMB,
+            "--release",
+        ],
+    )?;
+    // Every public item documented, every intra-doc link resolving.
+    run_with_env(
+        &cargo,
+        &["doc", "-p", "unrolled", "--no-deps"],
+        ("RUSTDOCFLAGS", "-D warnings"),
     )?;
     let root = workspace_root();
     if root.join("reports/index.html").exists() {

@@ -152,4 +152,20 @@ mod tests {
             html.matches("<title>").count() - 1
         );
     }
+
+    #[test]
+    fn the_course_renders_from_the_runners_results() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let config = crate::Config::load(&root.join("course.toml")).unwrap();
+        let results = crate::run(&config).unwrap();
+        let dir = root.join("target/course-from-runner");
+        let started = std::time::Instant::now();
+        let rendered = render(&results, &dir).unwrap_or_else(|e| panic!("{e}"));
+        eprintln!(
+            "rendered in {:?}\n{}",
+            started.elapsed(),
+            rendered.summary()
+        );
+        assert_eq!(rendered.pages.len(), 3);
+    }
 }
