@@ -2,9 +2,11 @@
 //!
 //! Kept light to compile: only the standard library.
 
+mod browser;
 mod embedded;
 mod report;
 
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 const HELP: &str = "\
@@ -16,8 +18,9 @@ USAGE:
 COMMANDS:
     report      Run every experiment and regenerate the course into reports/
                 [--config FILE] [--out DIR] [--check: fail if reports/ is stale]
-    test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build
+    test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build, the pages
     embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
+    browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
     help        Print this help
 ";
 
@@ -30,6 +33,10 @@ fn main() -> ExitCode {
         }
         Some("test") => test(),
         Some("embedded") => embedded::run(),
+        Some("browser") => browser::check(
+            &workspace_root(),
+            Path::new(args.get(1).map_or("reports", String::as_str)),
+        ),
         Some("report") => report::report(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
@@ -40,6 +47,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn workspace_root() -> std::path::PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
 /// The embedded target the core must build for.
@@ -146,6 +159,7 @@ fn test() -> Result<(), String> {
         ("RUSTDOCFLAGS", "-D warnings"),
     )?;
     embedded::run()?;
+    browser::check(&workspace_root(), Path::new("reports"))?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }

@@ -15,6 +15,7 @@
 //! | [`results`] | the serializable results |
 
 pub mod config;
+pub mod course;
 pub mod dataset_file;
 pub mod error;
 pub mod json;
@@ -71,7 +72,8 @@ pub fn run_with_progress(
     })
 }
 
-/// Load the config at `config_path`, run everything and write the output into `out_dir`.
+/// Load the config at `config_path`, run everything, write `results.json` and render the course
+/// pages into `out_dir`; returns the results and what was rendered.
 ///
 /// Every input is read and checked before the first experiment, and nothing is written unless
 /// every experiment succeeded: on any error `out_dir` is left as it was.
@@ -79,11 +81,14 @@ pub fn generate(
     config_path: &Path,
     out_dir: &Path,
     report: &mut dyn FnMut(&str, Duration),
-) -> Result<Results, Error> {
+) -> Result<(Results, course::Rendered), Error> {
     let config = Config::load(config_path)?;
     let results = run_with_progress(&config, report)?;
     write_results(&results, out_dir)?;
-    Ok(results)
+    let start = Instant::now();
+    let rendered = course::render(&results, out_dir).map_err(Error::new)?;
+    report("course pages and figures", start.elapsed());
+    Ok((results, rendered))
 }
 
 /// The name of the results file in the output folder.

@@ -1,4 +1,5 @@
-//! `unrolled-report --config FILE --out DIR`: run every experiment and write `DIR/results.json`.
+//! `unrolled-report --config FILE --out DIR`: run every experiment, write `DIR/results.json`
+//! and render the course pages from it into `DIR`.
 //!
 //! Prints one line per experiment with its time, then the total. Nothing is written unless
 //! every experiment succeeded; `cargo xtask report` adds the swap into `reports/`.
@@ -39,7 +40,7 @@ fn main_inner() -> Result<(), String> {
         }
     }
     let start = Instant::now();
-    generate(&config_path, &out_dir, &mut |name, time| {
+    let (_, rendered) = generate(&config_path, &out_dir, &mut |name, time| {
         println!("{name:<44} {:>9.3} ms", time.as_secs_f64() * 1e3);
     })
     .map_err(|e| e.to_string())?;
@@ -48,5 +49,6 @@ fn main_inner() -> Result<(), String> {
         "all (with loading and writing)",
         start.elapsed().as_secs_f64() * 1e3
     );
+    print!("{}", rendered.summary());
     Ok(())
 }

@@ -1,0 +1,202 @@
+//! The pages: minijinja templates from `templates/`, with autoescape and strict undefined.
+//!
+//! The templates are compiled into the binary, their `$…$` math converted to MathML first.
+//! A page sees the results as `r` (the very structure of `results.json`), and three helpers:
+//! `figure(name)` inlines a rendered SVG, `code(module, name)` shows a function of the core,
+//! and the filters `fixed(digits)` and `sci(digits)` format numbers.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Value;
+use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
+
+use super::excerpt;
+use super::math::Math;
+
+/// The templates, by name: the shared layout, its stylesheet and the three pages.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../../templates/base.html")),
+    ("style.css", include_str!("../../../../templates/style.css")),
+    (
+        "index.html",
+        include_str!("../../../../templates/index.html"),
+    ),
+    ("rnn.html", include_str!("../../../../templates/rnn.html")),
+    (
+        "backprop.html",
+        include_str!("../../../../templates/backprop.html"),
+    ),
+];
+
+/// The pages of the course, in navigation order: file name and short title.
+pub const PAGES: &[(&str, &str)] = &[
+    ("index.html", "Overview"),
+    ("rnn.html", "Lesson 1: the linear RNN"),
+    ("backprop.html", "Lesson 2: backpropagation"),
+];
+
+/// Format a number with a typographic minus.
+fn minus(s: String) -> String {
+    s.replace('-', "\u{2212}")
+}
+
+fn number(v: &Value) -> Result<f64, Error> {
+    f64::try_from(v.clone()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("expected a number, got {v}"),
+        )
+    })
+}
+
+/// The course's template environment.
+pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'static>, String> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    let math = Math::new();
+    for (name, source) in TEMPLATES {
+        let source = math.expand(name, source).map_err(|e| e.to_string())?;
+        env.add_template_owned(*name, source)
+            .map_err(|e| format!("template {name}: {e:#}"))?;
+    }
+    env.add_function("figure", move |name: &str| -> Result<Value, Error> {
+        figures
+            .get(name)
+            .map(|svg| Value::from_safe_string(svg.clone()))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("no figure named `{name}`"),
+                )
+            })
+    });
+    env.add_function("code", |module: &str, name: &str| -> Result<Value, Error> {
+        excerpt::to_html(module, name)
+            .map(Value::from_safe_string)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("no `pub fn {name}` in crates/core/src/{module}.rs"),
+                )
+            })
+    });
+    env.add_filter(
+        "fixed",
+        |v: Value, digits: usize| -> Result<String, Error> {
+            Ok(minus(format!("{:.*}", digits, number(&v)?)))
+        },
+    );
+    env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
+        let x = number(&v)?;
+        if x == 0.0 {
+            return Ok("0".into());
+        }
+        let e = x.abs().log10().floor() as i32;
+        let m = x / 10f64.powi(e);
+        Ok(minus(format!(
+            "{m:.digits$}×10{}",
+            super::plot::power_of_ten(e).trim_start_matches("10")
+        )))
+    });
+    Ok(env)
+}
+
+/// Render one page with the results `r`, then fill its table of contents.
+pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<String, String> {
+    let template = env
+        .get_template(page)
+        .map_err(|e| format!("{page}: {e:#}"))?;
+    let nav: Vec<Value> = PAGES
+        .iter()
+        .map(|(file, title)| {
+            Value::from_serialize(BTreeMap::from([
+                ("file", *file),
+                ("title", *title),
+                ("current", if *file == page { "page" } else { "" }),
+            ]))
+        })
+        .collect();
+    let html = template
+        .render(minijinja::context! { r => results, nav => nav, page => page })
+        .map_err(|e| {
+            let mut msg = format!("{page}: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg.push_str(&format!("\n  caused by: {s}"));
+                source = s.source();
+            }
+            msg
+        })?;
+    Ok(fill_toc(&html))
+}
+
+/// Replace `<!-- toc -->` with a list of links to the page's `<h2 id="…">` sections.
+fn fill_toc(html: &str) -> String {
+    let mut items = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<h2 id=\"") {
+        let after = &rest[start + 8..];
+        let Some(id_end) = after.find('"') else { break };
+        let id = &after[..id_end];
+        let Some(text_start) = after.find('>') else {
+            break;
+        };
+        let Some(text_end) = after.find("</h2>") else {
+            break;
+        };
+        let text = &after[text_start + 1..text_end];
+        items.push_str(&format!("<li><a href=\"#{id}\">{text}</a></li>\n"));
+        rest = &after[text_end..];
+    }
+    html.replacen("<!-- toc -->", &format!("<ol>\n{items}</ol>"), 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_undefined_and_autoescape() {
+        let mut env = environment(BTreeMap::new()).unwrap();
+        env.add_template("t.html", "{{ r.nope }}").unwrap();
+        let t = env.get_template("t.html").unwrap();
+        assert!(
+            t.render(minijinja::context! { r => Value::from(()) })
+                .is_err()
+        );
+        env.add_template("e.html", "{{ s }}").unwrap();
+        let t = env.get_template("e.html").unwrap();
+        assert_eq!(
+            t.render(minijinja::context! { s => "<b>" }).unwrap(),
+            "&lt;b&gt;"
+        );
+        env.add_template(
+            "n.html",
+            "{{ -1.23456 | fixed(2) }} {{ 0.000123 | sci(1) }}",
+        )
+        .unwrap();
+        let t = env.get_template("n.html").unwrap();
+        assert_eq!(t.render(()).unwrap(), "\u{2212}1.23 1.2×10⁻⁴");
+        env.add_template("f.html", "{{ figure('missing') }}")
+            .unwrap();
+        assert!(env.get_template("f.html").unwrap().render(()).is_err());
+    }
+
+    #[test]
+    fn toc_lists_the_sections() {
+        let html =
+            fill_toc("<nav><!-- toc --></nav><h2 id=\"a\">Alpha</h2><p><h2 id=\"b\">Beta</h2>");
+        assert!(
+            html.contains("<li><a href=\"#a\">Alpha</a></li>\n<li><a href=\"#b\">Beta</a></li>")
+        );
+    }
+}
