@@ -187,17 +187,7 @@ fn ensure_qemu() -> Result<(), String> {
 
 /// `run`, in another folder.
 fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
-    eprintln!("$ (cd {}) {program} {}", dir.display(), args.join(" "));
-    let status = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .map_err(|e| format!("could not start `{program}`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
-    }
+    crate::run_command(Command::new(program).args(args).current_dir(dir))
 }
 
 /// What a firmware run printed.

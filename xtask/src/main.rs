@@ -58,33 +58,24 @@ fn workspace_root() -> std::path::PathBuf {
 /// The embedded target the core must build for.
 const THUMB: &str = "thumbv7em-none-eabihf";
 
-/// Run a command, echoing it; fail with its name if it fails.
-fn run(program: &str, args: &[&str]) -> Result<(), String> {
-    eprintln!("$ {program} {}", args.join(" "));
-    let status = Command::new(program)
-        .args(args)
+/// Run a prepared command (program, arguments, folder, environment), echoing it; fail naming
+/// it if it cannot start or exits unsuccessfully.
+fn run_command(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    eprintln!("$ {shown}");
+    let status = command
         .status()
-        .map_err(|e| format!("could not start `{program}`: {e}"))?;
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+        Err(format!("{shown} failed ({status})"))
     }
 }
 
-/// Run a command with one extra environment variable; fail with its name if it fails.
-fn run_with_env(program: &str, args: &[&str], (key, value): (&str, &str)) -> Result<(), String> {
-    eprintln!("$ {key}={value:?} {program} {}", args.join(" "));
-    let status = Command::new(program)
-        .args(args)
-        .env(key, value)
-        .status()
-        .map_err(|e| format!("could not start `{program}`: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
-    }
+/// Run `program` with `args`, echoing it; fail naming it if it fails.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    run_command(Command::new(program).args(args))
 }
 
 /// Make sure the Cortex-M4F target is installed, installing it with rustup when missing.
@@ -153,10 +144,10 @@ fn test() -> Result<(), String> {
         ],
     )?;
     // Every public item documented, every intra-doc link resolving.
-    run_with_env(
-        &cargo,
-        &["doc", "-p", "unrolled", "--no-deps"],
-        ("RUSTDOCFLAGS", "-D warnings"),
+    run_command(
+        Command::new(&cargo)
+            .args(["doc", "-p", "unrolled", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
     )?;
     embedded::run()?;
     browser::check(&workspace_root(), Path::new("reports"))?;
