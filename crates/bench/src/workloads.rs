@@ -1,0 +1,276 @@
+//! The workloads, each at the notebook's sizes, over the core in `f64` and `f32`.
+//!
+//! A workload's Rust side is a closure that runs the notebook cell once and returns a checksum
+//! (so the optimiser cannot drop the work); everything it needs — data, output buffers — is made
+//! when the closure is built, outside the timed region.
+
+use std::hint::black_box;
+
+use serde_json::Value;
+use unrolled::gradcheck::{Tolerance, gradient_check};
+use unrolled::optimise::{RpropConfig, rprop};
+use unrolled::rnn::{Grid, Weights, loss_surface};
+use unrolled::{Error, Scalar};
+
+/// One run of a workload on the core: returns a checksum.
+pub type Run = Box<dyn FnMut() -> Result<f64, Error>>;
+
+/// Numbers a workload computes, to compare with what the numpy side returns.
+pub type Compare = fn(rust: &[f64], numpy: &[f64]) -> Result<(), String>;
+
+/// One row of the table.
+pub struct Workload {
+    /// Short key; also the workload's name in `python/serve.py`.
+    pub key: &'static str,
+    /// What the row says.
+    pub title: &'static str,
+    /// Whether `python/serve.py` implements it.
+    pub numpy: bool,
+    /// The core in `f64`, if it has the code yet.
+    pub f64: Option<Run>,
+    /// The core in `f32`, if it has the code yet.
+    pub f32: Option<Run>,
+    /// The `f64` core's own answer (computed once, untimed) and how to check numpy's against it.
+    pub cross_check: Option<(Vec<f64>, Compare)>,
+    /// Why a side is missing, or how the numpy figure is made.
+    pub note: &'static str,
+}
+
+/// Lesson 1's data exactly as the notebooks draw it (numpy's legacy generator, seed 1), taken
+/// from the reference file, so both sides compute on the same numbers.
+pub struct Lesson1Data {
+    xs: [[f64; 10]; 20],
+    ts: [f64; 20],
+}
+
+const REFERENCE: &str = include_str!("../../../data/reference/rnn_binary_seed1.json");
+
+impl Lesson1Data {
+    /// Parse `data/reference/rnn_binary_seed1.json`.
+    pub fn load() -> Result<Self, String> {
+        let v: Value = serde_json::from_str(REFERENCE).map_err(|e| e.to_string())?;
+        let mut data = Self {
+            xs: [[0.0; 10]; 20],
+            ts: [0.0; 20],
+        };
+        let rows = v["X"].as_array().ok_or("reference: no X")?;
+        let ts = v["t"].as_array().ok_or("reference: no t")?;
+        if rows.len() != 20 || ts.len() != 20 {
+            return Err("reference: expected 20 sequences".into());
+        }
+        for ((row, t), (xs, tt)) in rows
+            .iter()
+            .zip(ts)
+            .zip(data.xs.iter_mut().zip(&mut data.ts))
+        {
+            let row = row.as_array().ok_or("reference: bad row")?;
+            if row.len() != 10 {
+                return Err("reference: expected sequences of length 10".into());
+            }
+            for (x, dst) in row.iter().zip(xs.iter_mut()) {
+                *dst = x.as_f64().ok_or("reference: bad value")?;
+            }
+            *tt = t.as_f64().ok_or("reference: bad target")?;
+        }
+        Ok(data)
+    }
+
+    fn cast<S: Scalar>(&self) -> ([[S; 10]; 20], [S; 20]) {
+        (
+            self.xs.map(|row| row.map(S::from_f64)),
+            self.ts.map(S::from_f64),
+        )
+    }
+}
+
+fn rprop_run<S: Scalar>(data: &Lesson1Data) -> Run {
+    let (xs, ts) = data.cast::<S>();
+    let config = RpropConfig::notebook();
+    Box::new(move || {
+        let mut w = Weights::new(S::from_f64(-1.5), S::from_f64(2.0));
+        let s = rprop(black_box(&xs), black_box(&ts), &mut w, &config, 500, |_| {})?;
+        Ok(s.weights.w_x.to_f64() + s.weights.w_rec.to_f64())
+    })
+}
+
+/// The notebook's two panels: overview `[-3, 3]²` and zoom `[-0.1, 2.1]²`, 100 points a side.
+fn panels<S: Scalar>() -> [Grid<S>; 2] {
+    let grid = |lo: f64, hi: f64| Grid {
+        w_x_min: S::from_f64(lo),
+        w_x_max: S::from_f64(hi),
+        w_rec_min: S::from_f64(lo),
+        w_rec_max: S::from_f64(hi),
+        points: 100,
+    };
+    [grid(-3.0, 3.0), grid(-0.1, 2.1)]
+}
+
+fn loss_surface_run<S: Scalar>(data: &Lesson1Data) -> Run {
+    let (xs, ts) = data.cast::<S>();
+    let grids = panels::<S>();
+    let mut out = [vec![S::ZERO; 100 * 100], vec![S::ZERO; 100 * 100]];
+    Box::new(move || {
+        let mut sum = 0.0;
+        for (grid, out) in grids.iter().zip(out.iter_mut()) {
+            loss_surface(black_box(&xs), black_box(&ts), grid, out)?;
+            sum += out.iter().fold(0.0, |a, v| a + v.to_f64());
+        }
+        Ok(sum)
+    })
+}
+
+fn gradient_check_run<S: Scalar>(data: &Lesson1Data) -> Run {
+    let (xs, ts) = data.cast::<S>();
+    Box::new(move || {
+        let w = Weights::new(S::from_f64(1.2), S::from_f64(1.2));
+        let c = gradient_check(
+            black_box(&xs),
+            black_box(&ts),
+            w,
+            S::from_f64(1e-7),
+            Tolerance::default(),
+        )?;
+        Ok(c.w_x.numerical.to_f64() + c.w_rec.numerical.to_f64())
+    })
+}
+
+/// `|a − b| ≤ tol·(1 + |b|)` for each pair, and the same length.
+fn close_all(what: &str, rust: &[f64], numpy: &[f64], tol: f64) -> Result<(), String> {
+    let ok = rust.len() == numpy.len()
+        && rust
+            .iter()
+            .zip(numpy)
+            .all(|(a, b)| (a - b).abs() <= tol * (1.0 + b.abs()));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{what}: core {rust:?} vs numpy {numpy:?}"))
+    }
+}
+
+fn rprop_answer(data: &Lesson1Data) -> Result<Vec<f64>, Error> {
+    let mut w = Weights::new(-1.5, 2.0);
+    rprop(
+        &data.xs,
+        &data.ts,
+        &mut w,
+        &RpropConfig::notebook(),
+        500,
+        |_| {},
+    )?;
+    Ok(vec![w.w_x, w.w_rec])
+}
+
+fn loss_surface_answer(data: &Lesson1Data) -> Result<Vec<f64>, Error> {
+    let mut answer = Vec::new();
+    let mut outs = Vec::new();
+    for grid in panels::<f64>() {
+        let mut out = vec![0.0; 100 * 100];
+        loss_surface(&data.xs, &data.ts, &grid, &mut out)?;
+        let (arg, min) =
+            out.iter().enumerate().fold(
+                (0, f64::INFINITY),
+                |(ai, am), (i, &v)| if v < am { (i, v) } else { (ai, am) },
+            );
+        answer.extend([arg as f64, min]);
+        outs.push(out);
+    }
+    answer.push(outs[0][37 * 100 + 61]);
+    answer.push(outs[1][50 * 100 + 45]);
+    Ok(answer)
+}
+
+fn gradient_check_answer(data: &Lesson1Data) -> Result<Vec<f64>, Error> {
+    let c = gradient_check(
+        &data.xs,
+        &data.ts,
+        Weights::new(1.2, 1.2),
+        1e-7,
+        Tolerance::default(),
+    )?;
+    Ok(vec![
+        c.w_x.backprop,
+        c.w_rec.backprop,
+        c.w_x.numerical,
+        c.w_rec.numerical,
+    ])
+}
+
+/// Every workload, in the table's order.
+pub fn all() -> Result<Vec<Workload>, String> {
+    let l1 = Lesson1Data::load()?;
+    let e = |e: Error| e.to_string();
+    let not_yet = "lesson 2's core has not landed on this branch yet";
+    Ok(vec![
+        Workload {
+            key: "rprop",
+            title: "1. lesson 1 Rprop, 500 iterations, 20x10",
+            numpy: true,
+            f64: Some(rprop_run::<f64>(&l1)),
+            f32: Some(rprop_run::<f32>(&l1)),
+            cross_check: Some((rprop_answer(&l1).map_err(e)?, |r, n| {
+                close_all("Rprop's final weights", r, n, 1e-12)
+            })),
+            note: "",
+        },
+        Workload {
+            key: "loss_surface",
+            title: "2. lesson 1 loss surface, two 100x100 grids",
+            numpy: true,
+            f64: Some(loss_surface_run::<f64>(&l1)),
+            f32: Some(loss_surface_run::<f32>(&l1)),
+            cross_check: Some((loss_surface_answer(&l1).map_err(e)?, |r, n| {
+                close_all("the loss surfaces' minima and two samples", r, n, 1e-12)
+            })),
+            note: "",
+        },
+        Workload {
+            key: "gradient_check",
+            title: "3. lesson 1 gradient check at (1.2, 1.2)",
+            numpy: true,
+            f64: Some(gradient_check_run::<f64>(&l1)),
+            f32: Some(gradient_check_run::<f32>(&l1)),
+            cross_check: Some((gradient_check_answer(&l1).map_err(e)?, |r, n| {
+                close_all("the backprop gradients", &r[..2], &n[..2], 1e-12)?;
+                close_all("the numerical gradients", &r[2..], &n[2..], 1e-6)
+            })),
+            note: "",
+        },
+        Workload {
+            key: "linear_sgd",
+            title: "4. lesson 2 linear model, SGD 100000 iterations",
+            numpy: true,
+            f64: None,
+            f32: None,
+            cross_check: None,
+            note: not_yet,
+        },
+        Workload {
+            key: "mlp",
+            title: "5. lesson 2 MLP 2-5-5-1, SGD 100000, loss every 100",
+            numpy: true,
+            f64: None,
+            f32: None,
+            cross_check: None,
+            note: not_yet,
+        },
+        Workload {
+            key: "optimise_data",
+            title: "6. lesson 2 optimising the data, 500000 iterations",
+            numpy: true,
+            f64: None,
+            f32: None,
+            cross_check: None,
+            note: not_yet,
+        },
+        Workload {
+            key: "course",
+            title: "7. the whole course",
+            numpy: false,
+            f64: None,
+            f32: None,
+            cross_check: None,
+            note: "not available yet: the experiment runner has not landed",
+        },
+    ])
+}
