@@ -2,6 +2,8 @@
 //!
 //! Kept light to compile: only the standard library.
 
+mod bench;
+
 use std::process::{Command, ExitCode};
 
 const HELP: &str = "\
@@ -13,6 +15,7 @@ USAGE:
 COMMANDS:
     report      Run every experiment and regenerate the course into reports/
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build
+    bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS)
     help        Print this help
 ";
 
@@ -24,6 +27,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("test") => test(),
+        Some("bench") => bench::bench(&args[1..]),
         Some("report") => Err(
             "the course is not generated yet: the experiment runner is still being built".into(),
         ),
