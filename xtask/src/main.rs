@@ -59,6 +59,21 @@ fn run(program: &str, args: &[&str]) -> Result<(), String> {
     }
 }
 
+/// Run a command with one extra environment variable; fail with its name if it fails.
+fn run_with_env(program: &str, args: &[&str], (key, value): (&str, &str)) -> Result<(), String> {
+    eprintln!("$ {key}={value:?} {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .env(key, value)
+        .status()
+        .map_err(|e| format!("could not start `{program}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
 /// Make sure the Cortex-M4F target is installed, installing it with rustup when missing.
 fn ensure_thumb_target() -> Result<(), String> {
     let installed = Command::new("rustup")
@@ -92,10 +107,42 @@ fn test() -> Result<(), String> {
         ],
     )?;
     run(&cargo, &["test", "--workspace"])?;
+    // The optional serde feature: its derives are tested, and it must stay no_std.
+    run(
+        &cargo,
+        &[
+            "test",
+            "-p",
+            "unrolled",
+            "--features",
+            "serde",
+            "--test",
+            "serde",
+        ],
+    )?;
     ensure_thumb_target()?;
     run(
         &cargo,
         &["build", "-p", "unrolled", "--target", THUMB, "--release"],
+    )?;
+    run(
+        &cargo,
+        &[
+            "build",
+            "-p",
+            "unrolled",
+            "--features",
+            "serde",
+            "--target",
+            THUMB,
+            "--release",
+        ],
+    )?;
+    // Every public item documented, every intra-doc link resolving.
+    run_with_env(
+        &cargo,
+        &["doc", "-p", "unrolled", "--no-deps"],
+        ("RUSTDOCFLAGS", "-D warnings"),
     )?;
     eprintln!("xtask: all checks passed");
     Ok(())
