@@ -460,3 +460,26 @@ fn to_json(
         "workloads": workloads,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_allocating_timed_loop_is_caught() {
+        let mut side = RustSide::new(Box::new(|| Ok(black_box(vec![1.0_f64; 8]).iter().sum())));
+        side.reps = 3;
+        side.timed().unwrap();
+        assert!(side.allocations >= 3, "{}", side.allocations);
+    }
+
+    #[test]
+    fn medians_and_units() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+        assert_eq!(human(Some(0.0123)), "12.30 ms");
+        assert_eq!(human(Some(2.5e-7)), "250 ns");
+        assert_eq!(show_ratio(Some(120.0)), "120× (below 300×)");
+    }
+}
