@@ -3,6 +3,7 @@
 //! Kept light to compile: only the standard library.
 
 mod bench;
+mod report;
 
 use std::process::{Command, ExitCode};
 
@@ -14,6 +15,7 @@ USAGE:
 
 COMMANDS:
     report      Run every experiment and regenerate the course into reports/
+                [--config FILE] [--out DIR] [--check: fail if reports/ is stale]
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build
     bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS)
     help        Print this help
@@ -27,10 +29,8 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("test") => test(),
-        Some("bench") => bench::bench(&args[1..]),
-        Some("report") => Err(
-            "the course is not generated yet: the experiment runner is still being built".into(),
-        ),
+        Some("bench") => bench::bench(args.get(1..).unwrap_or_default()),
+        Some("report") => report::report(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {
@@ -120,6 +120,7 @@ fn test() -> Result<(), String> {
             "serde",
         ],
     )?;
+    report::report(&["--check".into()])?;
     ensure_thumb_target()?;
     run(
         &cargo,

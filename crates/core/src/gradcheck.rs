@@ -1,8 +1,9 @@
-//! Lesson 1's numerical gradient check: BPTT against central differences of the loss.
+//! Numerical gradient checks: backpropagation against central differences of the loss, for
+//! lesson 1's RNN ([`gradient_check`]) and for any lesson 2 model ([`check_model`]).
 
 use crate::error::require_positive;
 use crate::rnn::{Weights, bptt, mse_loss};
-use crate::{Error, Scalar};
+use crate::{Error, Loss, Model, Scalar};
 
 /// How close two gradients must be: `|a − b| ≤ atol + rtol·|b|` (numpy's `isclose(a, b)`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,6 +119,85 @@ pub fn gradient_check<S: Scalar, const L: usize>(
     })
 }
 
+/// The check of a lesson 2 model at one sample: the worst disagreement over all its
+/// parameters and inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ModelCheck<S> {
+    /// How many derivatives were compared: every parameter, then every input.
+    pub checked: usize,
+    /// The largest `|numerical − backprop|`.
+    pub max_abs_error: S,
+    /// The largest `|numerical − backprop| / |backprop|` (the absolute error where backprop is 0).
+    pub max_rel_error: S,
+    /// Whether every derivative agreed within the tolerance.
+    pub all_close: bool,
+}
+
+/// Check a model's backpropagation at sample `(x, t)`: each `∂L/∂ω_i` and each `∂L/∂x_j` against
+/// the central difference `(L(· + ε) − L(· − ε)) / 2ε` of `L(f(x, ω), t)`.
+///
+/// The model's parameters are restored afterwards; its stored gradients are those at `(x, t)`.
+/// Errors: `InvalidHyperparameter` for an `eps` that is not finite and positive or a bad tolerance.
+pub fn check_model<S: Scalar, M: Model<S, D>, L: Loss<S>, const D: usize>(
+    model: &mut M,
+    loss: &L,
+    x: &[S; D],
+    t: S,
+    eps: S,
+    tol: Tolerance<S>,
+) -> Result<ModelCheck<S>, Error> {
+    require_positive("eps", eps)?;
+    tol.validate()?;
+    let y = model.predict(x);
+    let d_x = model.backpropagate(loss.derivative(y, t));
+    let mut result = ModelCheck {
+        checked: 0,
+        max_abs_error: S::ZERO,
+        max_rel_error: S::ZERO,
+        all_close: true,
+    };
+    let mut record = |backprop: S, numerical: S| {
+        let c = compare(backprop, numerical, &tol);
+        let rel = if backprop == S::ZERO {
+            c.abs_error
+        } else {
+            c.rel_error
+        };
+        result.checked += 1;
+        result.max_abs_error = result.max_abs_error.max_nan(c.abs_error);
+        result.max_rel_error = result.max_rel_error.max_nan(rel);
+        result.all_close &= c.close;
+    };
+    let two_eps = S::TWO * eps;
+    for i in 0..model.param_count() {
+        let (Some(w), Some(backprop)) = (model.param(i), model.grad(i)) else {
+            continue;
+        };
+        model.set_param(i, w + eps);
+        let up = loss.value(model.predict(x), t);
+        model.set_param(i, w + eps - two_eps);
+        let down = loss.value(model.predict(x), t);
+        model.set_param(i, w);
+        record(backprop, (up - down) / two_eps);
+    }
+    for (j, backprop) in d_x.iter().enumerate() {
+        let mut moved = *x;
+        let Some(x_j) = moved.get_mut(j) else {
+            continue;
+        };
+        *x_j += eps;
+        let up = loss.value(model.predict(&moved), t);
+        if let Some(x_j) = moved.get_mut(j) {
+            *x_j -= two_eps;
+        }
+        let down = loss.value(model.predict(&moved), t);
+        record(*backprop, (up - down) / two_eps);
+    }
+    model.predict(x);
+    Ok(result)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +223,85 @@ mod tests {
         assert!(!tol.is_close(1.001, 1.0));
         assert!(!tol.is_close(f64::NAN, 1.0));
         assert!(!compare(2.0, 2.1, &tol).close);
+    }
+
+    #[test]
+    fn every_lesson2_model_passes_the_check() {
+        use crate::{
+            DeepRelu, HingeLoss, LinearModel, Mlp2551, Params, RandomInit, RandomStream,
+            SquaredLoss, TwoBranchNet,
+        };
+        let tol = Tolerance {
+            rtol: 1e-5,
+            atol: 1e-7,
+        };
+        let x = [0.3, -0.8];
+        let mut rng = RandomStream::new(2);
+        let mut mlp = Mlp2551::<f64>::random(&mut rng);
+        let c = check_model(&mut mlp, &SquaredLoss, &x, 1.0, 1e-6, tol).unwrap();
+        assert!(c.all_close && c.checked == mlp.param_count() + 2, "{c:?}");
+        let mut deep = DeepRelu::<f64>::random(&mut rng);
+        // Initialised like `randn`, the deep net's output is in the hundreds: rounding in the
+        // loss limits the central difference to about 1e-5 relative, so the check is looser.
+        let loose = Tolerance {
+            rtol: 1e-4,
+            atol: 1e-7,
+        };
+        let c = check_model(&mut deep, &SquaredLoss, &x, -1.0, 1e-6, loose).unwrap();
+        assert!(c.all_close && c.max_rel_error < 1e-4, "{c:?}");
+        let mut net = TwoBranchNet::<f64>::random(&mut rng);
+        assert!(
+            check_model(&mut net, &SquaredLoss, &x, 1.0, 1e-6, tol)
+                .unwrap()
+                .all_close
+        );
+        let mut linear = LinearModel::from_params([0.5, -0.25], 0.1);
+        let c = check_model(&mut linear, &HingeLoss, &x, 1.0, 1e-6, tol).unwrap();
+        assert!(c.all_close && c.checked == 5, "{c:?}");
+        assert_eq!(linear.weights(), &[0.5, -0.25], "parameters restored");
+    }
+
+    #[test]
+    fn a_wrong_model_gradient_is_caught() {
+        use crate::{Params, SquaredLoss};
+        /// y = w·x, but claims dy/dw = 2x.
+        struct Wrong(f64, f64);
+        impl Params<f64> for Wrong {
+            fn param_count(&self) -> usize {
+                1
+            }
+            fn param(&self, i: usize) -> Option<f64> {
+                (i == 0).then_some(self.0)
+            }
+            fn set_param(&mut self, i: usize, v: f64) -> bool {
+                if i == 0 {
+                    self.0 = v;
+                }
+                i == 0
+            }
+            fn grad(&self, i: usize) -> Option<f64> {
+                (i == 0).then_some(self.1)
+            }
+        }
+        impl Model<f64, 1> for Wrong {
+            fn predict(&mut self, x: &[f64; 1]) -> f64 {
+                self.0 * x[0]
+            }
+            fn backpropagate(&mut self, d: f64) -> [f64; 1] {
+                self.1 = d * 2.0 * 0.5;
+                [d * self.0]
+            }
+        }
+        let c = check_model(
+            &mut Wrong(1.5, 0.0),
+            &SquaredLoss,
+            &[0.5],
+            2.0,
+            1e-6,
+            Tolerance::default(),
+        )
+        .unwrap();
+        assert!(!c.all_close && c.max_rel_error > 0.49, "{c:?}");
     }
 
     #[test]

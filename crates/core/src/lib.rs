@@ -1,6 +1,6 @@
 //! # unrolled — the math of backpropagation on fixed-size arrays
 //!
-//! Every formula of the two Unrolled lessons, `#![no_std]`, without a heap: sizes are const
+//! Every formula of the two Unrolled lessons, `no_std`, without a heap: sizes are const
 //! generics or buffers the caller owns, so the same code runs on a PC and on a Cortex-M4F.
 //! Every algorithm is generic over [`Scalar`] (`f32` and `f64`); `f64` reproduces the
 //! notebooks, `f32` is what a microcontroller runs, bit for bit the same on both.
@@ -11,6 +11,16 @@
 //! | [`gradcheck`] | BPTT against central differences |
 //! | [`optimise`] | Rprop and plain gradient descent for the two weights |
 //! | [`datasets`] | the seeded sequences (and lesson 2's Gaussian blobs) |
+//!
+//! | lesson 2: backpropagation from the ground up | |
+//! | --- | --- |
+//! | [`model`] | the model / loss / optimiser split: the [`Model`], [`Layer`] and [`Params`] traits |
+//! | [`loss`] | squared loss and hinge loss, each with its derivative |
+//! | [`linear`] | the linear model `wᵀx + b` |
+//! | [`dense`] | dense layers with bias, ReLU or identity activation |
+//! | [`mlp`] | chaining layers into MLPs of any depth: [`Mlp2551`], [`DeepRelu`] |
+//! | [`graph`] | split and join nodes: where a graph splits, gradients add |
+//! | [`sgd`] | stochastic gradient descent, loss history, optimising the data |
 //!
 //! Nothing panics through the public API: bad hyperparameters, mismatched shapes and numeric
 //! blow-ups are an [`Error`].
@@ -33,13 +43,27 @@
 #![forbid(unsafe_code)]
 
 pub mod datasets;
+pub mod dense;
 pub mod error;
 pub mod gradcheck;
+pub mod graph;
+pub mod linear;
+pub mod loss;
+pub mod mlp;
+pub mod model;
 pub mod optimise;
 pub mod rng;
 pub mod rnn;
 pub mod scalar;
+pub mod sgd;
 
+pub use dense::{Activation, Dense, Identity, Relu};
 pub use error::Error;
+pub use graph::{Join, Parallel, Split, TwoBranchNet};
+pub use linear::LinearModel;
+pub use loss::{HingeLoss, Loss, SquaredLoss};
+pub use mlp::{Chain, DeepRelu, Mlp2551, dead_relu_units};
+pub use model::{Layer, Model, Params, RandomInit, ReluUnits};
 pub use rng::RandomStream;
 pub use scalar::Scalar;
+pub use sgd::{DataSummary, Sgd, SgdSummary, accuracy, mean_loss};

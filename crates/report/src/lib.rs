@@ -1,1 +1,100 @@
-//! Runs every experiment of the course (work in progress).
+//! # unrolled-report — every experiment of the Unrolled course
+//!
+//! [`run`] takes a [`Config`] (read with [`Config::load`]; the checked-in `course.toml` holds
+//! the notebooks' values) and runs every experiment of both lessons with the `f64` core, in a
+//! fixed order, into [`Results`]: the numbers the course shows, each under a stable name.
+//! [`write_results`] writes them as `results.json`, byte-identical for the same config on
+//! every run and machine (no timestamps, no paths of this machine, no hash maps).
+//!
+//! | module | |
+//! | --- | --- |
+//! | [`config`] | the TOML config, its defaults and range checks |
+//! | [`dataset_file`] | reading a dataset from JSON (`X`, `t`) |
+//! | [`lesson1`] | the linear RNN experiments |
+//! | [`results`] | the serializable results |
+
+pub mod config;
+pub mod dataset_file;
+pub mod error;
+pub mod json;
+pub mod lesson1;
+pub mod results;
+
+pub use config::Config;
+pub use error::Error;
+pub use results::Results;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Hands each finished experiment's name and duration to a callback (the binary prints them).
+pub struct Progress<'a> {
+    report: &'a mut dyn FnMut(&str, Duration),
+}
+
+impl<'a> Progress<'a> {
+    /// Report to `report`.
+    pub fn new(report: &'a mut dyn FnMut(&str, Duration)) -> Self {
+        Self { report }
+    }
+
+    /// Run the experiment `name`, report its time, and name it in a core error.
+    pub fn time<T>(
+        &mut self,
+        name: &str,
+        experiment: impl FnOnce() -> Result<T, unrolled::Error>,
+    ) -> Result<T, Error> {
+        let start = Instant::now();
+        let result = experiment().map_err(|e| Error::experiment(name, e));
+        (self.report)(name, start.elapsed());
+        result
+    }
+}
+
+/// Run every experiment of the course, in order.
+pub fn run(config: &Config) -> Result<Results, Error> {
+    run_with_progress(config, &mut |_, _| {})
+}
+
+/// [`run`], calling `report` with each experiment's name and time as it finishes.
+pub fn run_with_progress(
+    config: &Config,
+    report: &mut dyn FnMut(&str, Duration),
+) -> Result<Results, Error> {
+    let mut progress = Progress::new(report);
+    Ok(Results {
+        schema_version: results::SCHEMA_VERSION,
+        lesson1: lesson1::run(&config.lesson1, &mut progress)?,
+    })
+}
+
+/// Load the config at `config_path`, run everything and write the output into `out_dir`.
+///
+/// Every input is read and checked before the first experiment, and nothing is written unless
+/// every experiment succeeded: on any error `out_dir` is left as it was.
+pub fn generate(
+    config_path: &Path,
+    out_dir: &Path,
+    report: &mut dyn FnMut(&str, Duration),
+) -> Result<Results, Error> {
+    let config = Config::load(config_path)?;
+    let results = run_with_progress(&config, report)?;
+    write_results(&results, out_dir)?;
+    Ok(results)
+}
+
+/// The name of the results file in the output folder.
+pub const RESULTS_FILE: &str = "results.json";
+
+/// Write `results` to `out_dir/results.json`, creating `out_dir` if needed.
+pub fn write_results(results: &Results, out_dir: &Path) -> Result<(), Error> {
+    let text = json::to_string(results)
+        .map_err(|e| Error::new(format!("cannot serialize the results: {e}")))?;
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        Error::new(format!("cannot create the output folder: {e}"))
+            .in_file(out_dir.display().to_string())
+    })?;
+    let path = out_dir.join(RESULTS_FILE);
+    std::fs::write(&path, text)
+        .map_err(|e| Error::new(format!("cannot write: {e}")).in_file(path.display().to_string()))
+}

@@ -96,6 +96,15 @@ proptest! {
     }
 
     #[test]
+    fn model_check_never_panics(p in proptest::array::uniform3(any_f64()), x in proptest::array::uniform2(any_f64()), t in any_f64(), eps in any_f64(), rtol in any_f64()) {
+        let mut linear = unrolled::LinearModel::from_params([p[0], p[1]], p[2]);
+        let tol = Tolerance { rtol, atol: 1e-8 };
+        let _ = unrolled::gradcheck::check_model(&mut linear, &unrolled::HingeLoss, &x, t, eps, tol);
+        let mut mlp = <unrolled::Mlp2551<f64> as unrolled::RandomInit>::random(&mut RandomStream::new(p[0].to_bits()));
+        let _ = unrolled::gradcheck::check_model(&mut mlp, &unrolled::SquaredLoss, &x, t, eps, tol);
+    }
+
+    #[test]
     fn scalar_helpers_never_panic(a in any_f64(), b in any_f64(), n in 0u32..64) {
         let _ = (a.sign(), Scalar::max_nan(a, b), Scalar::powi(a, n), Scalar::sqrt(a), Scalar::ln(a), Scalar::exp(a));
         let _ = (Scalar::sign(a as f32), Scalar::max_nan(a as f32, b as f32));

@@ -1,0 +1,52 @@
+//! `unrolled-report --config FILE --out DIR`: run every experiment and write `DIR/results.json`.
+//!
+//! Prints one line per experiment with its time, then the total. Nothing is written unless
+//! every experiment succeeded; `cargo xtask report` adds the swap into `reports/`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use unrolled_report::generate;
+
+const USAGE: &str = "usage: unrolled-report [--config FILE] [--out DIR]
+  --config FILE   the course config (default: course.toml)
+  --out DIR       where results.json is written (default: reports)";
+
+fn main() -> ExitCode {
+    match main_inner() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("unrolled-report: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn main_inner() -> Result<(), String> {
+    let mut config_path = PathBuf::from("course.toml");
+    let mut out_dir = PathBuf::from("reports");
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| args.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--config" => config_path = value("--config")?.into(),
+            "--out" => out_dir = value("--out")?.into(),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    let start = Instant::now();
+    generate(&config_path, &out_dir, &mut |name, time| {
+        println!("{name:<44} {:>9.3} ms", time.as_secs_f64() * 1e3);
+    })
+    .map_err(|e| e.to_string())?;
+    println!(
+        "{:<44} {:>9.3} ms",
+        "all (with loading and writing)",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! Every kind of bad input gives an error naming the file, line and key, and leaves the output
+//! folder as it was.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use unrolled_report::{Error, generate};
+
+/// A scratch folder for one test, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("unrolled-config-errors-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The checked-in config text with `from` replaced by `to` (which must occur exactly once).
+fn course_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(common::root().join("course.toml")).unwrap();
+    assert_eq!(text.matches(from).count(), 1, "`{from}` must occur once");
+    text.replace(from, to)
+}
+
+/// The 1-based line of the first line of `text` containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+/// Run `generate` on `config` written into a scratch folder whose output folder holds an old
+/// `results.json`; check the output is untouched and return the error.
+fn fails(name: &str, config: Option<&str>, extra_files: &[(&str, &str)]) -> (Error, PathBuf) {
+    let dir = scratch(name);
+    for (file, text) in extra_files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    let config_path = dir.join("course.toml");
+    if let Some(config) = config {
+        std::fs::write(&config_path, config).unwrap();
+    }
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("results.json"), "previous output").unwrap();
+    let err = generate(&config_path, &out, &mut |_, _| {}).unwrap_err();
+    assert_eq!(
+        std::fs::read_to_string(out.join("results.json")).unwrap(),
+        "previous output"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    (err, config_path)
+}
+
+fn assert_names(err: &Error, file: &Path, line: usize, key: &str) {
+    assert_eq!(
+        err.file.as_deref(),
+        Some(file.display().to_string().as_str()),
+        "{err}"
+    );
+    assert_eq!(err.line, Some(line), "{err}");
+    assert_eq!(err.key.as_deref(), Some(key), "{err}");
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!("{}:{line}: key `{key}`: ", file.display())),
+        "{shown}"
+    );
+}
+
+#[test]
+fn missing_config_file() {
+    let (err, path) = fails("missing", None, &[]);
+    assert_eq!(err.file, Some(path.display().to_string()));
+    assert!(err.message.starts_with("cannot read the config"), "{err}");
+}
+
+#[test]
+fn bad_toml() {
+    let text = course_with(
+        "eta_minus = 0.5\nstart = [-1.5",
+        "eta_minus = 0.5 0.6\nstart = [-1.5",
+    );
+    let (err, path) = fails("bad-toml", Some(&text), &[]);
+    assert_eq!(err.file, Some(path.display().to_string()));
+    assert_eq!(err.line, Some(line_of(&text, "0.5 0.6")), "{err}");
+}
+
+#[test]
+fn unknown_key() {
+    let text = course_with(
+        "eta_minus = 0.5\nstart = [-1.5",
+        "eta_mins = 0.5\nstart = [-1.5",
+    );
+    let (err, path) = fails("unknown-key", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "eta_mins"),
+        "lesson1.rprop.eta_mins",
+    );
+    assert!(err.message.contains("unknown field `eta_mins`"), "{err}");
+}
+
+#[test]
+fn unknown_table() {
+    let course = std::fs::read_to_string(common::root().join("course.toml")).unwrap();
+    let text = format!("{course}\n[lesson3]\nx = 1\n");
+    let (err, path) = fails("unknown-table", Some(&text), &[]);
+    assert_names(&err, &path, line_of(&text, "[lesson3]"), "lesson3");
+    assert!(err.message.contains("unknown field `lesson3`"), "{err}");
+}
+
+#[test]
+fn wrong_type() {
+    let text = course_with("iterations = 300", "iterations = \"many\"");
+    let (err, path) = fails("wrong-type", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "\"many\""),
+        "lesson1.rprop_other_start.iterations",
+    );
+    assert!(err.message.contains("invalid type"), "{err}");
+}
+
+#[test]
+fn negative_learning_rate() {
+    let text = course_with("learning_rate = 1e-7", "learning_rate = -0.1");
+    let (err, path) = fails("negative-lr", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "learning_rate = -0.1"),
+        "lesson1.gradient_descent.learning_rate",
+    );
+    assert_eq!(err.message, "expected a finite number > 0");
+}
+
+#[test]
+fn zero_samples() {
+    let text = course_with("samples = 30", "samples = 0");
+    let (err, path) = fails("zero-samples", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "samples = 0"),
+        "lesson1.variant.samples",
+    );
+}
+
+#[test]
+fn eta_minus_out_of_range() {
+    let text = course_with(
+        "eta_minus = 0.5\nstart = [-2",
+        "eta_minus = 1.5\nstart = [-2",
+    );
+    let (err, path) = fails("eta-minus", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "eta_minus = 1.5"),
+        "lesson1.rprop_other_start.eta_minus",
+    );
+    assert_eq!(err.message, "expected a number in (0, 1)");
+}
+
+#[test]
+fn unsupported_sequence_length() {
+    let text = course_with("sequence_length = 20", "sequence_length = 15");
+    let (err, path) = fails("length", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "sequence_length = 15"),
+        "lesson1.variant.sequence_length",
+    );
+}
+
+/// The config pointing the binary dataset at `data.json` in its own folder.
+fn with_dataset_file() -> String {
+    course_with(
+        "file = \"data/reference/rnn_binary_seed1.json\"",
+        "file = \"data.json\"",
+    )
+}
+
+#[test]
+fn dataset_with_ragged_rows() {
+    let rows = "[0, 1, 0, 1, 0, 1, 0, 1, 0, 1],\n";
+    let data = format!(
+        "{{\"X\": [\n{}[0, 1],\n{}], \"t\": []}}",
+        rows.repeat(3),
+        rows
+    );
+    let (err, _) = fails(
+        "ragged",
+        Some(&with_dataset_file()),
+        &[("data.json", &data)],
+    );
+    assert_eq!(err.file.as_deref(), Some("data.json"), "{err}");
+    assert_eq!(err.line, Some(5), "{err}");
+    assert_eq!(err.key.as_deref(), Some("X"), "{err}");
+    assert!(
+        err.message.contains("row 3 has 2 values, but row 0 has 10"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dataset_with_a_non_number() {
+    let data = "{\"X\": [[0, 1, 0, 1, 0, 1, 0, 1, 0, 1],\n [0, 1, 0, \"one\", 0, 1, 0, 1, 0, 1]],\n \"t\": [5, 5]}";
+    let (err, _) = fails(
+        "non-number",
+        Some(&with_dataset_file()),
+        &[("data.json", data)],
+    );
+    assert_eq!(
+        (err.file.as_deref(), err.line, err.key.as_deref()),
+        (Some("data.json"), Some(2), Some("X")),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("data.json:2: key `X`: invalid type: string \"one\", expected a number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dataset_shape_must_match_the_config() {
+    let data = "{\"X\": [[0, 1, 0, 1, 0, 1, 0, 1, 0, 1]], \"t\": [5]}";
+    let text = with_dataset_file();
+    let (err, path) = fails("shape", Some(&text), &[("data.json", data)]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "samples = 20"),
+        "lesson1.binary.samples",
+    );
+    assert!(err.message.contains("holds 1 sequences"), "{err}");
+}
+
+#[test]
+fn missing_dataset_file() {
+    let (err, _) = fails("missing-data", Some(&with_dataset_file()), &[]);
+    assert_eq!(err.file.as_deref(), Some("data.json"), "{err}");
+    assert!(err.message.starts_with("cannot read the dataset"), "{err}");
+}
