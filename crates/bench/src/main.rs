@@ -39,7 +39,7 @@ OPTIONS:
     --rounds N          Timed rounds after the warm-up (default 5)
     --min-round-ms N    Repeat each Rust workload until a round lasts this long (default 50)
     --only KEYS         Comma-separated workload keys (rprop, loss_surface, gradient_check,
-                        linear_sgd, mlp, optimise_data, course)
+                        linear_sgd, mlp, optimise_data, course, course_pages)
     --json PATH         Also write the results as JSON
     -h, --help          Print this help
 ";
@@ -127,7 +127,7 @@ impl RustSide {
         black_box(acc);
         self.allocations += allocated;
         match failed {
-            Some(e) => Err(e.to_string()),
+            Some(e) => Err(e),
             None => Ok(elapsed.as_secs_f64() / reps as f64),
         }
     }
@@ -316,17 +316,22 @@ fn real_main() -> Result<bool, String> {
 
     // The whole course on the numpy side: the sum of the notebook workloads' medians, when
     // every one of them was timed.
-    let scripted: Vec<Option<f64>> = rows
+    let numpy_medians: Vec<(&str, Option<f64>)> = rows
         .iter()
-        .filter(|r| r.workload.numpy == NumpySide::Script)
-        .map(|r| median(&r.numpy))
+        .map(|r| (r.workload.key, median(&r.numpy)))
         .collect();
-    let sum = (scripted.len() == workloads::SCRIPTED)
-        .then(|| scripted.iter().copied().sum::<Option<f64>>())
-        .flatten();
     for row in &mut rows {
-        if let (NumpySide::SumOfOthers, Some(sum)) = (row.workload.numpy, sum) {
-            row.numpy = vec![sum];
+        if let NumpySide::SumOf(keys) = row.workload.numpy {
+            let sum: Option<f64> = keys
+                .iter()
+                .map(|k| {
+                    numpy_medians
+                        .iter()
+                        .find(|(key, _)| key == k)
+                        .and_then(|(_, m)| *m)
+                })
+                .sum();
+            row.numpy = sum.into_iter().collect();
         }
     }
 
