@@ -151,3 +151,89 @@ WORKLOADS = {
     "loss_surface": loss_surface,
     "gradient_check": gradient_check,
 }
+
+
+# ---- the whole lesson 1 as the runner runs it: notebooks 000/001 on both datasets ------------
+def update_rprop_000(X, t, W, W_prev_sign, W_delta, eta_p, eta_n):
+    S = forward_states(X, W[0], W[1])
+    grad_out = output_gradient_000(S[:, -1], t)
+    W_grads, _ = backward_gradient_000(X, S, grad_out, W[1])
+    W_sign = np.sign(W_grads)
+    for i, _ in enumerate(W):
+        if W_sign[i] == W_prev_sign[i]:
+            W_delta[i] = W_delta[i] * eta_p
+        else:
+            W_delta[i] = W_delta[i] * eta_n
+    return W_delta, W_sign
+
+
+def rprop_trajectory(X, t, W, W_delta, W_sign, nb_of_iters):
+    """Notebooks 000/001: Rprop keeping every iterate for the plots."""
+    eta_p = 1.2
+    eta_n = 0.5
+    ls_of_ws = [(W[0], W[1])]
+    for i in range(nb_of_iters):
+        W_delta, W_sign = update_rprop_000(X, t, W, W_sign, W_delta, eta_p, eta_n)
+        for i, _ in enumerate(W):
+            W[i] -= W_sign[i] * W_delta[i]
+        ls_of_ws.append((W[0], W[1]))
+    return ls_of_ws
+
+
+def lesson1_on(X, t, surface_points):
+    """Every lesson 1 experiment the runner runs, on one dataset, with the notebooks' code."""
+    loss_func = lambda w1, w2: loss(forward_states(X, w1, w2)[:, -1], t)  # noqa: E731
+    # gradient check at (1.2, 1.2)
+    params = [1.2, 1.2]
+    eps = 1e-7
+    S = forward_states(X, params[0], params[1])
+    grad_out = output_gradient_000(S[:, -1], t)
+    backprop_grads, _ = backward_gradient_000(X, S, grad_out, params[1])
+    for p_idx, _ in enumerate(params):
+        params[p_idx] += eps
+        plus_loss = loss(forward_states(X, params[0], params[1])[:, -1], t)
+        params[p_idx] -= 2 * eps
+        min_loss = loss(forward_states(X, params[0], params[1])[:, -1], t)
+        params[p_idx] += eps
+        grad_num = (plus_loss - min_loss) / (2 * eps)
+        if not np.isclose(grad_num, backprop_grads[p_idx]):
+            raise ValueError("gradient check failed")
+    # the loss surface, overview and zoom
+    get_loss_surface(-3, 3, -3, 3, surface_points, loss_func)
+    get_loss_surface(-0.1, 2.1, -0.1, 2.1, surface_points, loss_func)
+    # the gradient over time at the six annotated points
+    for wx, wRec in [(2, 1), (1, 2), (1, -2), (1, 0), (1, 0.5), (1, -0.5)]:
+        S = forward_states(X, wx, wRec)
+        grad_out = output_gradient_000(S[:, -1], t).sum()
+        _, grad_over_time = backward_gradient_000(X, S, grad_out, wRec)
+        np.sum(grad_over_time, axis=0)
+    # Rprop from (-1.5, 2) for 500 iterations, and notebook 000's run from (-2, 2) for 300
+    ls_of_ws = rprop_trajectory(X, t, [-1.5, 2], [0.001, 0.001], [0, 0], 500)
+    rprop_trajectory(X, t, [-2, 2], [0.003, 0.003], [-1, 1], 300)
+    # plain gradient descent for contrast (no notebook cell: the same backward, w -= lr * grad)
+    W = [-1.5, 2]
+    for i in range(500):
+        S = forward_states(X, W[0], W[1])
+        grads, _ = backward_gradient_000(X, S, output_gradient_000(S[:, -1], t), W[1])
+        if not np.all(np.isfinite(grads)):
+            break
+        W = [W[0] - 1e-7 * grads[0], W[1] - 1e-7 * grads[1]]
+    # the test sequence
+    W = ls_of_ws[-1]
+    test_inpt = np.asmatrix([[0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1]])
+    return float(forward_states(test_inpt, W[0], W[1])[:, -1][0])
+
+
+def course():
+    """Workload 7: lesson 1 on the binary data (20x10, 100-point surfaces) and on notebook
+    001's variant data (30x20 in steps of 0.2, 50-point surfaces), as the runner does."""
+    np.random.seed(seed=1)
+    Xv = np.random.rand(30, 20)
+    Xv = np.round(Xv * 5) / 5
+    tv = np.sum(Xv, axis=1)
+    # Gradient descent overflows, as the course shows; silence numpy's warnings about it.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return [lesson1_on(X, t, 100), lesson1_on(Xv, tv, 50)]
+
+
+WORKLOADS["course"] = course
