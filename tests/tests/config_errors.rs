@@ -243,3 +243,15 @@ fn missing_dataset_file() {
     assert_eq!(err.file.as_deref(), Some("data.json"), "{err}");
     assert!(err.message.starts_with("cannot read the dataset"), "{err}");
 }
+
+#[test]
+fn lesson2_zero_record_every() {
+    let text = course_with("record_every = 100\n", "record_every = 0\n");
+    let (err, path) = fails("record-every", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "record_every = 0"),
+        "lesson2.mlp.record_every",
+    );
+}

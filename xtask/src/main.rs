@@ -3,6 +3,7 @@
 //! Kept light to compile: only the standard library.
 
 mod bench;
+mod embedded;
 mod report;
 
 use std::process::{Command, ExitCode};
@@ -18,6 +19,7 @@ COMMANDS:
                 [--config FILE] [--out DIR] [--check: fail if reports/ is stale]
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build
     bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS)
+    embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     help        Print this help
 ";
 
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         }
         Some("test") => test(),
         Some("bench") => bench::bench(args.get(1..).unwrap_or_default()),
+        Some("embedded") => embedded::run(),
         Some("report") => report::report(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
@@ -145,6 +148,7 @@ fn test() -> Result<(), String> {
         &["doc", "-p", "unrolled", "--no-deps"],
         ("RUSTDOCFLAGS", "-D warnings"),
     )?;
+    embedded::run()?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }

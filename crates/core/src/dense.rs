@@ -194,6 +194,22 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S> for Den
     fn grad(&self, i: usize) -> Option<S> {
         Self::slot(&self.dw, &self.db, i)
     }
+
+    fn step_is_finite(&self, eta: S) -> bool {
+        let weights = self.w.iter().flatten().zip(self.dw.iter().flatten());
+        let biases = self.b.iter().zip(self.db.iter());
+        weights
+            .chain(biases)
+            .all(|(&w, &g)| (w - eta * g).is_finite())
+    }
+
+    fn apply_step(&mut self, eta: S) {
+        let weights = self.w.iter_mut().flatten().zip(self.dw.iter().flatten());
+        let biases = self.b.iter_mut().zip(self.db.iter());
+        for (w, &g) in weights.chain(biases) {
+            *w -= eta * g;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -105,6 +105,14 @@ impl<S: Scalar, A: Params<S>, B: Params<S>> Params<S> for Parallel<A, B> {
     fn grad(&self, i: usize) -> Option<S> {
         self.branches.grad(i)
     }
+
+    fn step_is_finite(&self, eta: S) -> bool {
+        self.branches.step_is_finite(eta)
+    }
+
+    fn apply_step(&mut self, eta: S) {
+        self.branches.apply_step(eta);
+    }
 }
 
 impl<A: ReluUnits, B: ReluUnits> ReluUnits for Parallel<A, B> {

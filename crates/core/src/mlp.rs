@@ -78,6 +78,14 @@ impl<S: Scalar, A: Params<S>, B: Params<S>, const H: usize> Params<S> for Chain<
     fn grad(&self, i: usize) -> Option<S> {
         self.layers.grad(i)
     }
+
+    fn step_is_finite(&self, eta: S) -> bool {
+        self.layers.step_is_finite(eta)
+    }
+
+    fn apply_step(&mut self, eta: S) {
+        self.layers.apply_step(eta);
+    }
 }
 
 impl<A: ReluUnits, B: ReluUnits, const H: usize> ReluUnits for Chain<A, B, H> {

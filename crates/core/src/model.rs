@@ -22,27 +22,39 @@ pub trait Params<S: Scalar> {
     /// `dL/dω_i` from the last `backward`, or `None` if out of range.
     fn grad(&self, i: usize) -> Option<S>;
 
-    /// One gradient-descent step `ω ← ω − η·g` over every parameter.
+    /// True when `ω − η·g` is finite for every parameter: the check before a step.
     ///
-    /// All new values are computed and checked first: if any is NaN or infinite the step
-    /// returns `Error::NonFinite { what: "parameters", iteration }` and changes nothing.
-    fn sgd_step(&mut self, eta: S, iteration: u64) -> Result<(), Error> {
-        let n = self.param_count();
-        for i in 0..n {
-            if let (Some(w), Some(g)) = (self.param(i), self.grad(i)) {
-                if !(w - eta * g).is_finite() {
-                    return Err(Error::NonFinite {
-                        what: "parameters",
-                        iteration,
-                    });
-                }
-            }
-        }
-        for i in 0..n {
+    /// The default walks the flat indices; blocks override it with a direct loop.
+    fn step_is_finite(&self, eta: S) -> bool {
+        (0..self.param_count()).all(|i| match (self.param(i), self.grad(i)) {
+            (Some(w), Some(g)) => (w - eta * g).is_finite(),
+            _ => true,
+        })
+    }
+
+    /// `ω ← ω − η·g` for every parameter, without checking (see [`sgd_step`](Self::sgd_step)).
+    ///
+    /// The default walks the flat indices; blocks override it with a direct loop.
+    fn apply_step(&mut self, eta: S) {
+        for i in 0..self.param_count() {
             if let (Some(w), Some(g)) = (self.param(i), self.grad(i)) {
                 self.set_param(i, w - eta * g);
             }
         }
+    }
+
+    /// One gradient-descent step `ω ← ω − η·g` over every parameter.
+    ///
+    /// All new values are checked first: if any is NaN or infinite the step returns
+    /// `Error::NonFinite { what: "parameters", iteration }` and changes nothing.
+    fn sgd_step(&mut self, eta: S, iteration: u64) -> Result<(), Error> {
+        if !self.step_is_finite(eta) {
+            return Err(Error::NonFinite {
+                what: "parameters",
+                iteration,
+            });
+        }
+        self.apply_step(eta);
         Ok(())
     }
 }
@@ -97,6 +109,15 @@ impl<S: Scalar, A: Params<S>, B: Params<S>> Params<S> for (A, B) {
             None => self.0.grad(i),
             Some(j) => self.1.grad(j),
         }
+    }
+
+    fn step_is_finite(&self, eta: S) -> bool {
+        self.0.step_is_finite(eta) && self.1.step_is_finite(eta)
+    }
+
+    fn apply_step(&mut self, eta: S) {
+        self.0.apply_step(eta);
+        self.1.apply_step(eta);
     }
 }
 

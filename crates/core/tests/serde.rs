@@ -29,8 +29,7 @@ fn lesson1_types_round_trip() {
         points: 100,
     });
     let mut w = Weights::new(-1.5, 2.0);
-    let summary: Summary<f64> =
-        rprop(&xs, &ts, &mut w, &config, 50, |step| round_trip(step)).unwrap();
+    let summary: Summary<f64> = rprop(&xs, &ts, &mut w, &config, 50, round_trip).unwrap();
     round_trip(&summary);
     round_trip(&gradient_check(&xs, &ts, w, 1e-7, Tolerance::default()).unwrap());
 }

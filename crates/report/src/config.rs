@@ -30,6 +30,8 @@ pub const SUPPORTED_SEQUENCE_LENGTHS: [usize; 2] = [10, 20];
 pub struct Config {
     /// Lesson 1: the linear RNN.
     pub lesson1: Lesson1Config,
+    /// Lesson 2: backpropagation from the ground up.
+    pub lesson2: Lesson2Config,
     /// The folder relative paths are resolved against (the config file's); not part of the config.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -202,6 +204,131 @@ pub struct DescentConfig {
     pub iterations: u32,
 }
 
+/// Lesson 2's experiments on two seeded Gaussian blobs.
+///
+/// The lesson drew its data, initial weights and SGD samples without a seed; here each has its
+/// own seed, so every run is reproducible and changing one experiment leaves the others as they were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Lesson2Config {
+    /// The seed of the blobs.
+    pub data_seed: u64,
+    /// Points per class (class -1 around (0, 0), class +1 around (3, 3)).
+    pub samples_per_class: usize,
+    /// `[min, max]` of both axes of the plane the models' outputs are drawn over.
+    pub plane: [f64; 2],
+    /// Points per axis of each model's output grid over the plane.
+    pub plane_points: usize,
+    /// Bins of the output histograms.
+    pub histogram_bins: usize,
+    /// The linear model with the squared loss.
+    pub squared: SgdConfig,
+    /// The linear model with the hinge loss.
+    pub hinge: SgdConfig,
+    /// The hinge classifier the data are then optimised against.
+    pub data_classifier: SgdConfig,
+    /// Optimising the data against that classifier (`record_every` unused).
+    pub optimise_data: SgdConfig,
+    /// The 2-5-5-1 MLP with the squared loss.
+    pub mlp: NetConfig,
+    /// The deep all-ReLU net 2-10-100-30-10-1 with the squared loss.
+    pub deep_relu: NetConfig,
+    /// The split/join net and its gradient check.
+    pub split_join: SplitJoinConfig,
+}
+
+impl Default for Lesson2Config {
+    fn default() -> Self {
+        let sgd = |learning_rate, iterations, record_every, seed| SgdConfig {
+            learning_rate,
+            iterations,
+            record_every,
+            seed,
+        };
+        Self {
+            data_seed: 1,
+            samples_per_class: 1000,
+            plane: [-5.0, 8.0],
+            plane_points: 66,
+            histogram_bins: 10,
+            squared: sgd(0.001, 100_000, 1000, 2),
+            hinge: sgd(0.01, 10_000, 1000, 3),
+            data_classifier: sgd(0.001, 100_000, 1000, 4),
+            optimise_data: sgd(0.05, 500_000, 1000, 5),
+            mlp: NetConfig {
+                learning_rate: 0.001,
+                iterations: 100_000,
+                record_every: 100,
+                seed: 6,
+                init_seed: 7,
+            },
+            deep_relu: NetConfig {
+                learning_rate: 0.01,
+                iterations: 10_000,
+                record_every: 1000,
+                seed: 8,
+                init_seed: 9,
+            },
+            split_join: SplitJoinConfig {
+                init_seed: 10,
+                at: [1.0, 2.0],
+                target: 1.0,
+                eps: 1e-6,
+                rtol: 1e-5,
+                atol: 1e-8,
+            },
+        }
+    }
+}
+
+/// A stochastic gradient descent run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SgdConfig {
+    /// The step size η > 0.
+    pub learning_rate: f64,
+    /// How many samples are drawn (one step each).
+    pub iterations: u64,
+    /// The mean loss is recorded every `record_every` iterations.
+    pub record_every: u64,
+    /// The seed of the sample draws.
+    pub seed: u64,
+}
+
+/// A stochastic gradient descent run of a net with random initial weights.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetConfig {
+    /// The step size η > 0.
+    pub learning_rate: f64,
+    /// How many samples are drawn (one step each).
+    pub iterations: u64,
+    /// The mean loss is recorded every `record_every` iterations.
+    pub record_every: u64,
+    /// The seed of the sample draws.
+    pub seed: u64,
+    /// The seed of the initial weights (standard normal).
+    pub init_seed: u64,
+}
+
+/// The split/join example: a two-branch net checked against central differences at one point.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitJoinConfig {
+    /// The seed of the net's weights.
+    pub init_seed: u64,
+    /// The input point.
+    pub at: [f64; 2],
+    /// The target of the squared loss.
+    pub target: f64,
+    /// The central-difference step ε.
+    pub eps: f64,
+    /// Relative tolerance.
+    pub rtol: f64,
+    /// Absolute tolerance.
+    pub atol: f64,
+}
+
 /// The most iterations any run may ask for, so a typo cannot make a run take hours.
 const MAX_ITERATIONS: u64 = 10_000_000;
 
@@ -324,7 +451,7 @@ impl Config {
             "lesson1.test_sequence".into(),
             "expected finite numbers",
         )?;
-        Ok(())
+        self.lesson2.validate()
     }
 
     /// Read the dataset files named in the config and check their shape against it.
@@ -364,6 +491,76 @@ impl Config {
                 ));
             }
             data.loaded = Some(loaded);
+        }
+        Ok(())
+    }
+}
+
+impl Lesson2Config {
+    /// Check every value's range; the error is the first bad key and what it should be.
+    pub fn validate(&self) -> Result<(), (String, String)> {
+        check(
+            (1..=1_000_000).contains(&self.samples_per_class),
+            "lesson2.samples_per_class".into(),
+            "expected a whole number in [1, 1000000]",
+        )?;
+        check(
+            self.plane.iter().all(|v| v.is_finite()) && self.plane[0] < self.plane[1],
+            "lesson2.plane".into(),
+            "expected [min, max] with finite min < max",
+        )?;
+        check(
+            (2..=1000).contains(&self.plane_points),
+            "lesson2.plane_points".into(),
+            "expected a whole number in [2, 1000]",
+        )?;
+        check(
+            (1..=1000).contains(&self.histogram_bins),
+            "lesson2.histogram_bins".into(),
+            "expected a whole number in [1, 1000]",
+        )?;
+        let runs = [
+            ("squared", &self.squared),
+            ("hinge", &self.hinge),
+            ("data_classifier", &self.data_classifier),
+            ("optimise_data", &self.optimise_data),
+        ];
+        let nets = [("mlp", &self.mlp), ("deep_relu", &self.deep_relu)];
+        let all = runs
+            .iter()
+            .map(|(n, c)| (*n, c.learning_rate, c.iterations, c.record_every))
+            .chain(
+                nets.iter()
+                    .map(|(n, c)| (*n, c.learning_rate, c.iterations, c.record_every)),
+            );
+        for (name, learning_rate, iters, record_every) in all {
+            let key = |k: &str| format!("lesson2.{name}.{k}");
+            positive(learning_rate, &key("learning_rate"))?;
+            iterations(iters, &key("iterations"))?;
+            check(
+                record_every >= 1 && record_every <= iters,
+                key("record_every"),
+                "expected a whole number in [1, iterations]",
+            )?;
+        }
+        let sj = &self.split_join;
+        check(
+            sj.at.iter().all(|v| v.is_finite()),
+            "lesson2.split_join.at".into(),
+            "expected two finite numbers",
+        )?;
+        check(
+            sj.target.is_finite(),
+            "lesson2.split_join.target".into(),
+            "expected a finite number",
+        )?;
+        positive(sj.eps, "lesson2.split_join.eps")?;
+        for (v, k) in [(sj.rtol, "rtol"), (sj.atol, "atol")] {
+            check(
+                v.is_finite() && v >= 0.0,
+                format!("lesson2.split_join.{k}"),
+                "expected a finite number >= 0",
+            )?;
         }
         Ok(())
     }

@@ -11,6 +11,7 @@
 //! | [`config`] | the TOML config, its defaults and range checks |
 //! | [`dataset_file`] | reading a dataset from JSON (`X`, `t`) |
 //! | [`lesson1`] | the linear RNN experiments |
+//! | [`lesson2`] | the backpropagation experiments on Gaussian blobs |
 //! | [`results`] | the serializable results |
 
 pub mod config;
@@ -18,6 +19,7 @@ pub mod dataset_file;
 pub mod error;
 pub mod json;
 pub mod lesson1;
+pub mod lesson2;
 pub mod results;
 
 pub use config::Config;
@@ -65,6 +67,7 @@ pub fn run_with_progress(
     Ok(Results {
         schema_version: results::SCHEMA_VERSION,
         lesson1: lesson1::run(&config.lesson1, &mut progress)?,
+        lesson2: lesson2::run(&config.lesson2, &mut progress)?,
     })
 }
 

@@ -4,9 +4,11 @@
 //! results serialize to the same bytes. Loss surfaces and output grids are only drawn, never
 //! printed, so they are stored as `f32` to keep the file small; every other number is `f64`.
 
-use crate::config::{DescentConfig, Generator, RpropRunConfig};
+use crate::config::{
+    DescentConfig, Generator, NetConfig, RpropRunConfig, SgdConfig, SplitJoinConfig,
+};
 use serde::{Deserialize, Serialize};
-use unrolled::gradcheck::GradientCheck;
+use unrolled::gradcheck::{GradientCheck, ModelCheck};
 use unrolled::rnn::{OverTimeScale, Weights};
 
 /// The version of this layout; bumped when a field changes meaning or is removed.
@@ -19,6 +21,8 @@ pub struct Results {
     pub schema_version: u32,
     /// Lesson 1: the linear RNN, on both of its datasets.
     pub lesson1: Lesson1,
+    /// Lesson 2: backpropagation from the ground up, on two Gaussian blobs.
+    pub lesson2: Lesson2,
 }
 
 /// Lesson 1's experiments, once per dataset.
@@ -203,4 +207,168 @@ pub struct TestSequence {
     pub target: f64,
     /// The net's output with the main Rprop run's final weights.
     pub output: f64,
+}
+
+/// Lesson 2's experiments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lesson2 {
+    /// The two Gaussian blobs every model is trained on.
+    pub data: Blobs,
+    /// The grid every `output` below is evaluated on.
+    pub plane: PlaneGrid,
+    /// The linear model trained with the squared loss.
+    pub squared: LinearRun,
+    /// The linear model trained with the hinge loss.
+    pub hinge: LinearRun,
+    /// The hinge classifier the data are optimised against.
+    pub data_classifier: LinearRun,
+    /// The data moved against that fixed classifier.
+    pub optimise_data: DataRun,
+    /// The 2-5-5-1 MLP.
+    pub mlp: NetRun,
+    /// The deep all-ReLU net 2-10-100-30-10-1.
+    pub deep_relu: NetRun,
+    /// The two-branch (split/join) net and its gradient check.
+    pub split_join: SplitJoin,
+    /// The lesson's unit tests of one ReLU unit and the squared loss, with our values.
+    pub unit_tests: Vec<UnitTest>,
+}
+
+/// Points in the plane with labels ±1: the first half class -1 around (0, 0), the rest +1 around (3, 3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Blobs {
+    /// The seed they were drawn with.
+    pub seed: u64,
+    /// The points `[x0, x1]`.
+    pub xs: Vec<[f64; 2]>,
+    /// The label of each point, -1 or +1.
+    pub labels: Vec<f64>,
+}
+
+/// A square grid over the plane: `output[i·points + j]` is at `x0` = the j-th and `x1` = the
+/// i-th of `points` evenly spaced values in `range` (numpy's `meshgrid` layout).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaneGrid {
+    /// `[min, max]` of both axes.
+    pub range: [f64; 2],
+    /// Values per axis.
+    pub points: usize,
+}
+
+/// A linear model `y = w·x + b` trained by SGD from zero.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinearRun {
+    /// Its settings.
+    pub settings: SgdConfig,
+    /// The final weights `w`.
+    pub weights: [f64; 2],
+    /// The final bias `b`.
+    pub bias: f64,
+    /// The mean loss over all points, every `record_every` iterations from iteration 0
+    /// (the lesson summed it over the first 1000 points instead).
+    pub loss_history: Vec<f64>,
+    /// The mean loss after the last step.
+    pub final_loss: f64,
+    /// The fraction of points with `sign(y) = label`.
+    pub accuracy: f64,
+    /// The output over the plane grid, `f32`.
+    pub output: Vec<f32>,
+}
+
+/// The data moved by SGD against a fixed classifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataRun {
+    /// Its settings.
+    pub settings: SgdConfig,
+    /// The moved points, in the order of `data.xs`.
+    pub moved: Vec<[f64; 2]>,
+    /// How many points the classifier puts in another class after the move.
+    pub changed_class: usize,
+    /// The classifier's accuracy on the original points.
+    pub accuracy_before: f64,
+    /// Its accuracy on the moved points.
+    pub accuracy_after: f64,
+    /// The mean distance a point moved.
+    pub mean_distance: f64,
+    /// The largest distance a point moved.
+    pub max_distance: f64,
+    /// The mean hinge loss on the moved points.
+    pub final_loss: f64,
+}
+
+/// A net trained by SGD with the squared loss, from standard normal weights.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetRun {
+    /// Its settings.
+    pub settings: NetConfig,
+    /// The layer sizes, input first.
+    pub layers: Vec<usize>,
+    /// The mean loss over all points, every `record_every` iterations from iteration 0.
+    pub loss_history: Vec<f64>,
+    /// The mean loss at the end.
+    pub final_loss: f64,
+    /// The fraction of points with `sign(y) = label`.
+    pub accuracy: f64,
+    /// Why training stopped early, if it did (a value stopped being finite).
+    pub stopped: Option<Stopped>,
+    /// How many ReLU units the net has.
+    pub relu_units: usize,
+    /// How many of them are dead: never active on any training point.
+    pub dead_units: usize,
+    /// For each ReLU unit, layer by layer from the input side, whether it is alive.
+    pub alive: Vec<bool>,
+    /// The histogram of the net's outputs on the training points.
+    pub histogram: Histogram,
+    /// The output over the plane grid, `f32`.
+    pub output: Vec<f32>,
+}
+
+/// Counts of values in equal-width bins (like matplotlib's `hist`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    /// The bin edges, one more than the bins; the last bin includes its right edge.
+    pub edges: Vec<f64>,
+    /// How many values fell in each bin.
+    pub counts: Vec<u64>,
+}
+
+/// The two-branch net at one point: backprop against central differences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitJoin {
+    /// Its settings.
+    pub settings: SplitJoinConfig,
+    /// The net's output at the point.
+    pub output: f64,
+    /// The squared loss there.
+    pub loss: f64,
+    /// One check per parameter, in the net's parameter order (branch a, branch b, output unit).
+    pub parameters: Vec<DerivativeCheck>,
+    /// The check of `dL/dx`, where the two branches' gradients add.
+    pub inputs: Vec<DerivativeCheck>,
+    /// The core's `check_model` at the same point: the worst disagreement over all of them.
+    pub summary: ModelCheck<f64>,
+    /// Whether every derivative agreed within the tolerance.
+    pub passed: bool,
+}
+
+/// One derivative by backpropagation and by central differences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DerivativeCheck {
+    /// From backpropagation.
+    pub backprop: f64,
+    /// From central differences.
+    pub numerical: f64,
+}
+
+/// One of the lesson's unit tests: the value it expects and ours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitTest {
+    /// What is tested.
+    pub name: String,
+    /// The lesson's expected value.
+    pub expected: f64,
+    /// Our value.
+    pub got: f64,
+    /// Whether they are equal.
+    pub passed: bool,
 }

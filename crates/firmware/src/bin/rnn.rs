@@ -1,0 +1,35 @@
+#![no_std]
+#![no_main]
+//! Lesson 1 on a Cortex-M4F: the binary dataset from the course's seed, the gradient check,
+//! Rprop and a test sequence, in `f32`, every result printed as exact bits.
+//!
+//! The release build has no panicking path, and the linker proves it: see [`panic`].
+
+use cortex_m_rt::entry;
+use unrolled_embedded_demo::Demo;
+
+#[entry]
+fn main() -> ! {
+    unrolled_firmware::run_and_exit(Demo::Rnn)
+}
+
+/// In release builds the panic handler calls a function that exists nowhere, so the binary
+/// links only if the optimiser removed every call to the panic handler: a release `rnn` that
+/// links has no panicking path. (A debug build keeps bounds checks and so a real handler.)
+#[cfg(not(debug_assertions))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    unsafe extern "Rust" {
+        /// Deliberately undefined: see the panic handler.
+        fn rnn_release_binary_has_a_panicking_path() -> !;
+    }
+    // SAFETY: never runs; a call that survives optimisation fails the link.
+    unsafe { rnn_release_binary_has_a_panicking_path() }
+}
+
+/// Debug builds: report the panic and exit with failure.
+#[cfg(debug_assertions)]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    unrolled_firmware::fail("error panic")
+}

@@ -1,0 +1,314 @@
+//! Lesson 2's experiments, in the notebook's order, on two seeded Gaussian blobs.
+
+use crate::Progress;
+use crate::config::{Lesson2Config, NetConfig, SgdConfig, SplitJoinConfig};
+use crate::error::Error;
+use crate::results::{
+    Blobs, DataRun, DerivativeCheck, Histogram, Lesson2, LinearRun, NetRun, PlaneGrid, SplitJoin,
+    Stopped, UnitTest,
+};
+use unrolled::gradcheck::{Tolerance, check_model};
+use unrolled::rnn::Grid;
+use unrolled::{
+    DeepRelu, Dense, Error as CoreError, HingeLoss, Layer, LinearModel, Loss, Mlp2551, Model,
+    Params, RandomInit, RandomStream, Relu, Sgd, SquaredLoss, TwoBranchNet, accuracy, datasets,
+    dead_relu_units, mean_loss,
+};
+
+/// Every lesson 2 experiment.
+pub fn run(config: &Lesson2Config, progress: &mut Progress<'_>) -> Result<Lesson2, Error> {
+    let data = progress.time("lesson2.data", || {
+        let n = 2 * config.samples_per_class;
+        let (mut xs, mut labels) = (vec![[0.0; 2]; n], vec![0.0; n]);
+        datasets::gaussian_blobs(config.data_seed, &mut xs, &mut labels)?;
+        Ok(Blobs {
+            seed: config.data_seed,
+            xs,
+            labels,
+        })
+    })?;
+    let plane = PlaneGrid {
+        range: config.plane,
+        points: config.plane_points,
+    };
+    let (xs, ts) = (&data.xs, &data.labels);
+
+    let squared = progress.time("lesson2.squared", || {
+        linear_run(&config.squared, &SquaredLoss, xs, ts, &plane).map(|(run, _)| run)
+    })?;
+    let hinge = progress.time("lesson2.hinge", || {
+        linear_run(&config.hinge, &HingeLoss, xs, ts, &plane).map(|(run, _)| run)
+    })?;
+    let (data_classifier, mut classifier) = progress.time("lesson2.data_classifier", || {
+        linear_run(&config.data_classifier, &HingeLoss, xs, ts, &plane)
+    })?;
+    let optimise_data = progress.time("lesson2.optimise_data", || {
+        optimise_data_run(&config.optimise_data, &mut classifier, xs, ts)
+    })?;
+    let mlp = progress.time("lesson2.mlp", || {
+        net_run::<Mlp2551<f64>>(config, &config.mlp, vec![2, 5, 5, 1], xs, ts, &plane)
+    })?;
+    let deep_relu = progress.time("lesson2.deep_relu", || {
+        net_run::<DeepRelu<f64>>(
+            config,
+            &config.deep_relu,
+            vec![2, 10, 100, 30, 10, 1],
+            xs,
+            ts,
+            &plane,
+        )
+    })?;
+    let split_join = progress.time("lesson2.split_join", || split_join(&config.split_join))?;
+    let unit_tests = progress.time("lesson2.unit_tests", || Ok(unit_tests()))?;
+
+    Ok(Lesson2 {
+        data,
+        plane,
+        squared,
+        hinge,
+        data_classifier,
+        optimise_data,
+        mlp,
+        deep_relu,
+        split_join,
+        unit_tests,
+    })
+}
+
+fn sgd(c: &SgdConfig) -> Sgd<f64> {
+    Sgd {
+        learning_rate: c.learning_rate,
+        iterations: c.iterations,
+        seed: c.seed,
+        record_every: c.record_every,
+    }
+}
+
+/// Train a linear model from zero; also hand back the trained model.
+fn linear_run(
+    c: &SgdConfig,
+    loss: &impl Loss<f64>,
+    xs: &[[f64; 2]],
+    ts: &[f64],
+    plane: &PlaneGrid,
+) -> Result<(LinearRun, LinearModel<f64, 2>), CoreError> {
+    let sgd = sgd(c);
+    let mut model = LinearModel::<f64, 2>::new();
+    let mut loss_history = vec![0.0; sgd.history_len()];
+    let summary = sgd.train(&mut model, loss, xs, ts, &mut loss_history)?;
+    let run = LinearRun {
+        settings: *c,
+        weights: *model.weights(),
+        bias: model.bias(),
+        loss_history,
+        final_loss: summary.final_loss,
+        accuracy: accuracy(&mut model, xs, ts)?,
+        output: output_grid(&mut model, plane),
+    };
+    Ok((run, model))
+}
+
+/// Move the data against the fixed `classifier` with the hinge loss.
+fn optimise_data_run(
+    c: &SgdConfig,
+    classifier: &mut LinearModel<f64, 2>,
+    xs: &[[f64; 2]],
+    ts: &[f64],
+) -> Result<DataRun, CoreError> {
+    let mut moved = xs.to_vec();
+    let summary = sgd(c).optimise_data(classifier, &HingeLoss, &mut moved, ts)?;
+    let mut changed_class = 0;
+    let (mut total, mut max_distance) = (0.0_f64, 0.0_f64);
+    for (a, b) in xs.iter().zip(&moved) {
+        if sign(classifier.predict(a)) != sign(classifier.predict(b)) {
+            changed_class += 1;
+        }
+        let d = (b[0] - a[0]).hypot(b[1] - a[1]);
+        total += d;
+        max_distance = max_distance.max(d);
+    }
+    Ok(DataRun {
+        settings: *c,
+        changed_class,
+        accuracy_before: accuracy(classifier, xs, ts)?,
+        accuracy_after: accuracy(classifier, &moved, ts)?,
+        mean_distance: total / xs.len() as f64,
+        max_distance,
+        final_loss: summary.final_loss,
+        moved,
+    })
+}
+
+/// -1, 0 or 1 (0 for NaN too): the predicted class of an output.
+fn sign(y: f64) -> i8 {
+    if y > 0.0 {
+        1
+    } else if y < 0.0 {
+        -1
+    } else {
+        0
+    }
+}
+
+/// Train a net from seeded standard normal weights with the squared loss; a blow-up is a result.
+fn net_run<M: Layer<f64, 2, 1> + RandomInit>(
+    lesson: &Lesson2Config,
+    c: &NetConfig,
+    layers: Vec<usize>,
+    xs: &[[f64; 2]],
+    ts: &[f64],
+    plane: &PlaneGrid,
+) -> Result<NetRun, CoreError> {
+    let mut net = M::random(&mut RandomStream::new(c.init_seed));
+    let sgd = Sgd {
+        learning_rate: c.learning_rate,
+        iterations: c.iterations,
+        seed: c.seed,
+        record_every: c.record_every,
+    };
+    let mut loss_history = vec![0.0; sgd.history_len()];
+    let stopped = match sgd.train(&mut net, &SquaredLoss, xs, ts, &mut loss_history) {
+        Ok(_) => None,
+        Err(e @ CoreError::NonFinite { iteration, .. }) => {
+            let written = iteration.div_ceil(c.record_every);
+            loss_history.truncate(usize::try_from(written).unwrap_or(usize::MAX));
+            Some(Stopped {
+                iteration,
+                reason: e.to_string(),
+            })
+        }
+        Err(e) => return Err(e),
+    };
+    let mut alive = vec![false; net.relu_units()];
+    let dead_units = dead_relu_units(&mut net, xs, &mut alive)?;
+    let outputs: Vec<f64> = xs.iter().map(|x| net.predict(x)).collect();
+    Ok(NetRun {
+        settings: *c,
+        layers,
+        loss_history,
+        final_loss: mean_loss(&mut net, &SquaredLoss, xs, ts)?,
+        accuracy: accuracy(&mut net, xs, ts)?,
+        stopped,
+        relu_units: alive.len(),
+        dead_units,
+        alive,
+        histogram: histogram(&outputs, lesson.histogram_bins),
+        output: output_grid(&mut net, plane),
+    })
+}
+
+/// The model's output at every point of the plane grid.
+fn output_grid<M: Model<f64, 2>>(model: &mut M, plane: &PlaneGrid) -> Vec<f32> {
+    let n = plane.points;
+    let at = |k| Grid::<f64>::linspace(plane.range[0], plane.range[1], n, k);
+    (0..n * n)
+        .map(|k| model.predict(&[at(k % n), at(k / n)]) as f32)
+        .collect()
+}
+
+/// Equal-width bins over `[min, max]` of the finite values, the last bin closed.
+fn histogram(values: &[f64], bins: usize) -> Histogram {
+    let finite = values.iter().copied().filter(|v| v.is_finite());
+    let lo = finite.clone().fold(f64::INFINITY, f64::min);
+    let hi = finite.clone().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = match (lo.is_finite(), lo < hi) {
+        (false, _) => (0.0, 1.0),
+        (true, false) => (lo - 0.5, lo + 0.5), // all equal: one unit-wide range around them
+        (true, true) => (lo, hi),
+    };
+    let width = (hi - lo) / bins as f64;
+    let edges = (0..=bins).map(|i| lo + width * i as f64).collect();
+    let mut counts = vec![0; bins];
+    for v in finite {
+        let bin = (((v - lo) / width) as usize).min(bins - 1);
+        if let Some(c) = counts.get_mut(bin) {
+            *c += 1;
+        }
+    }
+    Histogram { edges, counts }
+}
+
+/// The two-branch net at one point, backprop against central differences of the squared loss.
+///
+/// Each derivative is listed for the course's table; the core's `check_model` gives the summary.
+fn split_join(c: &SplitJoinConfig) -> Result<SplitJoin, CoreError> {
+    let mut net = TwoBranchNet::<f64>::random(&mut RandomStream::new(c.init_seed));
+    let loss =
+        |net: &mut TwoBranchNet<f64>, x: &[f64; 2]| SquaredLoss.value(net.predict(x), c.target);
+    let y = net.predict(&c.at);
+    let dx = net.backpropagate(SquaredLoss.derivative(y, c.target));
+    let tol = Tolerance {
+        rtol: c.rtol,
+        atol: c.atol,
+    };
+    let central = |up: f64, down: f64| (up - down) / (2.0 * c.eps);
+    let mut parameters = Vec::new();
+    for i in 0..net.param_count() {
+        let (Some(w), Some(backprop)) = (net.param(i), net.grad(i)) else {
+            continue;
+        };
+        net.set_param(i, w + c.eps);
+        let up = loss(&mut net, &c.at);
+        net.set_param(i, w - c.eps);
+        let down = loss(&mut net, &c.at);
+        net.set_param(i, w);
+        parameters.push(DerivativeCheck {
+            backprop,
+            numerical: central(up, down),
+        });
+    }
+    let inputs: Vec<DerivativeCheck> = (0..2)
+        .map(|j| {
+            let (mut xu, mut xd) = (c.at, c.at);
+            xu[j] += c.eps;
+            xd[j] -= c.eps;
+            DerivativeCheck {
+                backprop: dx[j],
+                numerical: central(loss(&mut net, &xu), loss(&mut net, &xd)),
+            }
+        })
+        .collect();
+    let summary = check_model(&mut net, &SquaredLoss, &c.at, c.target, c.eps, tol)?;
+    let passed = summary.all_close
+        && parameters
+            .iter()
+            .chain(&inputs)
+            .all(|d| tol.is_close(d.backprop, d.numerical));
+    Ok(SplitJoin {
+        settings: *c,
+        output: y,
+        loss: SquaredLoss.value(y, c.target),
+        parameters,
+        inputs,
+        summary,
+        passed,
+    })
+}
+
+/// The lesson's unit tests: one ReLU unit with `w = (1, 2)`, `b = 0`, and the squared loss.
+fn unit_tests() -> Vec<UnitTest> {
+    let unit = || Dense::<f64, 2, 1, Relu>::new([[1.0, 2.0]], [0.0]);
+    let mut tests = Vec::new();
+    let mut check = |name: &str, expected: f64, got: f64| {
+        tests.push(UnitTest {
+            name: name.into(),
+            expected,
+            got,
+            passed: expected == got,
+        });
+    };
+    let mut active = unit();
+    check("forward((-0.1, 0.1))", 0.1, active.forward(&[-0.1, 0.1])[0]);
+    check("forward((0.1, -0.1))", 0.0, unit().forward(&[0.1, -0.1])[0]);
+    let dx = active.backward(&[1.0]);
+    for (i, expected) in [-0.1, 0.1, 1.0].into_iter().enumerate() {
+        let name = ["dy/dw1", "dy/dw2", "dy/db"][i];
+        check(name, expected, active.grad(i).unwrap_or(f64::NAN));
+    }
+    check("dy/dx1", 1.0, dx[0]);
+    check("dy/dx2", 2.0, dx[1]);
+    let y = unit().forward(&[-0.1, 0.1])[0];
+    check("squared loss at t = 1", 0.81, SquaredLoss.value(y, 1.0));
+    check("its derivative dL/dy", -1.8, SquaredLoss.derivative(y, 1.0));
+    tests
+}
