@@ -254,3 +254,72 @@ WORKLOADS = {
     "mlp": mlp,
     "optimise_data": optimise_data,
 }
+
+
+# ---- the first deep net: 2-10-100-30-10-1, ReLU everywhere, no bias (the notebook's first
+# ---- reluLayer and the optimizer that keeps the new weights in `tmp`) ---------------------
+class reluLayer_nobias(layer):
+    def __init__(self, input_dim, n_neurons):
+        self.x = np.zeros((1, input_dim))
+        self.z = np.zeros((1, n_neurons))
+        self.w = np.random.randn(input_dim, n_neurons)
+        self.y = np.zeros((1, n_neurons))
+
+    def forward(self, x):
+        self.z = np.dot(x, self.w)
+        self.y = np.maximum(0, self.z)
+        return self.y
+
+    def backward(self):
+        return np.select([self.z > 0], [self.w], default=0).T
+
+    def gradient(self):
+        dydz = np.where(self.z > 0, 1.0, 0.0)
+        return np.dot(dydz[:, np.newaxis], self.x).T
+
+
+class optimize_layers:
+    def __init__(self):
+        pass
+
+    def run(self, data, target, model, loss, num_iter, eta):
+        N_samples = data.shape[0]
+        for t in range(num_iter):
+            idx = np.random.randint(N_samples)
+            xi = data[idx, :]
+            yi = target[idx, :]
+            dLdx = loss.gradient(model, xi, yi)[:, np.newaxis]
+            for layer in reversed(model.architecture):
+                tmp = layer.w - eta * np.dot(layer.gradient(), dLdx.T)
+                dLdx = np.dot(dLdx, layer.backward())
+                layer.w = tmp
+
+
+def deep_relu():
+    """The notebook's 2-10-100-30-10-1 ReLU net, SGD for 10000 iterations."""
+    num_iter = 10000
+    eta = 0.01
+    nn = mlp_model()
+    nn.addLayer(reluLayer_nobias(2, 10))
+    nn.addLayer(reluLayer_nobias(10, 100))
+    nn.addLayer(reluLayer_nobias(100, 30))
+    nn.addLayer(reluLayer_nobias(30, 10))
+    nn.addLayer(reluLayer_nobias(10, 1))
+    L = loss()
+    opt = optimize_layers()
+    opt.run(x, y, nn, L, num_iter, eta)
+    return float(np.sum(L.evaluate(nn, x, y)))
+
+
+def lesson2_course():
+    """Every lesson 2 experiment the runner runs, with the notebook's code: squared loss,
+    hinge loss (10000 iterations), the classifier and the data moved against it, the 2-5-5-1
+    MLP and the deep ReLU net."""
+    global _classifier
+    linear_sgd()
+    f = model(d_dimensions)
+    optimize().run(x, y, f, loss_hinge(), 10000, 0.01)
+    _classifier = None
+    optimise_data()  # trains its classifier (100000 iterations) first
+    mlp()
+    return [deep_relu()]

@@ -418,10 +418,12 @@ pub fn all() -> Result<Vec<Workload>, String> {
                     1e-9,
                 )
             })),
-            note: "`unrolled_report::run` on course.toml, f64 only (the runner computes in f64); \
-                   it runs lesson 1 on both datasets so far, and so does its numpy script \
-                   (notebooks 000/001 on the binary and the variant data). Timed but exempt \
-                   from the allocation check: the runner builds its results on the heap",
+            note: "`unrolled_report::run` on course.toml, f64 only (the runner computes in f64), \
+                   against a numpy script running the notebooks' cells for every experiment the \
+                   runner runs (lesson 1 on both datasets; lesson 2's linear, hinge, classifier, \
+                   data, 2-5-5-1 and deep ReLU runs; its small split/join and unit-test checks \
+                   have no numpy counterpart). Timed but exempt from the allocation check: the \
+                   runner builds its results on the heap",
         },
         Workload {
             key: "course_pages",
