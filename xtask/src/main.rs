@@ -2,6 +2,7 @@
 //!
 //! Kept light to compile: only the standard library.
 
+mod bench;
 mod browser;
 mod embedded;
 mod report;
@@ -19,6 +20,7 @@ COMMANDS:
     report      Run every experiment and regenerate the course into reports/
                 [--config FILE] [--out DIR] [--check: fail if reports/ is stale]
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build, the pages
+    bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS)
     embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
     help        Print this help
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("test") => test(),
+        Some("bench") => bench::bench(args.get(1..).unwrap_or_default()),
         Some("embedded") => embedded::run(),
         Some("browser") => browser::check(
             &workspace_root(),
