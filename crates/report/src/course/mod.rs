@@ -21,7 +21,7 @@ use crate::results::Results;
 pub const FIGURE_BUDGET: usize = 250_000;
 /// Largest size of one page (figures inlined), in bytes.
 pub const PAGE_BUDGET: usize = 1_000_000;
-/// Largest size of everything the course writes, in bytes.
+/// Largest size of the whole output folder (pages, `results.json` and anything else), in bytes.
 pub const TOTAL_BUDGET: usize = 4_000_000;
 
 /// What [`render`] wrote: every page and figure with its size in bytes.
@@ -31,12 +31,14 @@ pub struct Rendered {
     pub pages: Vec<(String, usize)>,
     /// Each figure's name and size (inlined into its page).
     pub figures: Vec<(String, usize)>,
+    /// The size of the other files in the output folder (`results.json`).
+    pub other_files: usize,
 }
 
 impl Rendered {
-    /// The total size of the pages written.
+    /// The total size of the output folder: the pages written and the other files.
     pub fn total(&self) -> usize {
-        self.pages.iter().map(|p| p.1).sum()
+        self.pages.iter().map(|p| p.1).sum::<usize>() + self.other_files
     }
 
     /// A short table of the sizes against the budgets.
@@ -58,7 +60,7 @@ impl Rendered {
             ));
         }
         s.push_str(&format!(
-            "  total {:.1} KB (budget {} KB)\n",
+            "  total with other files {:.1} KB (budget {} KB)\n",
             self.total() as f64 / 1e3,
             TOTAL_BUDGET / 1000
         ));
@@ -103,9 +105,21 @@ pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, String> {
         std::fs::write(&path, &html).map_err(|e| format!("writing {}: {e}", path.display()))?;
         rendered.pages.push(((*page).to_string(), html.len()));
     }
+    for entry in
+        std::fs::read_dir(out_dir).map_err(|e| format!("reading {}: {e}", out_dir.display()))?
+    {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", out_dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !rendered.pages.iter().any(|(page, _)| *page == name) {
+            let meta = entry
+                .metadata()
+                .map_err(|e| format!("reading {}: {e}", entry.path().display()))?;
+            rendered.other_files += usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        }
+    }
     if rendered.total() > TOTAL_BUDGET {
         return Err(format!(
-            "the course is {} bytes, over the {TOTAL_BUDGET}-byte budget",
+            "the course folder is {} bytes, over the {TOTAL_BUDGET}-byte budget",
             rendered.total()
         ));
     }
