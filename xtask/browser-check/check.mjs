@@ -1,5 +1,7 @@
 // Opens every page of the course in headless Chromium and reports what a reader would hit:
-// console errors, failed or external requests, figures or equations laid out with no size.
+// console errors, failed or external requests, figures or equations laid out with no size,
+// figures without an opaque background in dark mode, navigation left in print. Screenshots of
+// each page in light and dark mode and in print emulation go to the screenshot folder.
 // Usage: node check.mjs <pages dir> <screenshot dir>
 import { chromium } from 'playwright-core';
 import { readdirSync, mkdirSync } from 'node:fs';
@@ -50,7 +52,21 @@ for (const name of pages) {
   problems.push(...layout.empty);
   if (layout.uncaptioned > 0) problems.push(`${layout.uncaptioned} figure(s) without a caption`);
   if (!layout.csp.includes("default-src 'none'")) problems.push('no Content-Security-Policy forbidding other sources');
-  await page.screenshot({ path: join(shots, name.replace(/\.html$/, '.png')), fullPage: true });
+  const shot = (suffix) => join(shots, name.replace(/\.html$/, `${suffix}.png`));
+  await page.screenshot({ path: shot(''), fullPage: true });
+  // Dark mode: the page follows prefers-color-scheme; figures must keep an opaque background.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const transparent = await page.evaluate(() => [...document.querySelectorAll('figure svg')]
+    .filter((svg) => { const c = getComputedStyle(svg).backgroundColor; return c === 'transparent' || c === 'rgba(0, 0, 0, 0)'; })
+    .length);
+  if (transparent > 0) problems.push(`${transparent} figure(s) without an opaque background in dark mode`);
+  await page.screenshot({ path: shot('-dark'), fullPage: true });
+  // Print: no navigation.
+  await page.emulateMedia({ media: 'print', colorScheme: 'light' });
+  const printedNav = await page.evaluate(() => [...document.querySelectorAll('nav')]
+    .filter((n) => n.getClientRects().length > 0).length);
+  if (printedNav > 0) problems.push(`${printedNav} navigation block(s) visible in print`);
+  await page.screenshot({ path: shot('-print'), fullPage: true });
   await context.close();
   const status = problems.length === 0 ? 'ok' : 'FAILED';
   console.log(`${status.padEnd(6)} ${name}: ${layout.figures} figures, ${layout.maths} equations laid out`);

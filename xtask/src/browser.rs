@@ -2,9 +2,10 @@
 //! Nu HTML Checker over it.
 //!
 //! The browser check (`xtask/browser-check/check.mjs`, with `playwright-core` driving the
-//! system's Chromium) fails on any console error, any request beyond the page itself, and any
-//! figure or equation laid out with no size, and writes a screenshot of each page under
-//! `target/course-screenshots/`. The validator (`vnu-jar`, run with the machine's Java) fails
+//! system's Chromium) fails on any console error, any request beyond the page itself, any
+//! figure or equation laid out with no size, any figure without an opaque background in dark
+//! mode and any navigation left in print; it writes screenshots of each page (light, dark and
+//! print emulation) under `target/course-screenshots/`. The validator (`vnu-jar`, run with the machine's Java) fails
 //! on any HTML error. Both npm packages are pinned by `package-lock.json` and installed with
 //! `npm ci`; no browser is downloaded.
 

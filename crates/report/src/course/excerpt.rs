@@ -9,26 +9,75 @@ const SOURCES: &[(&str, &str)] = &[
     ("gradcheck", include_str!("../../../core/src/gradcheck.rs")),
     ("optimise", include_str!("../../../core/src/optimise.rs")),
     ("datasets", include_str!("../../../core/src/datasets.rs")),
+    ("loss", include_str!("../../../core/src/loss.rs")),
+    ("linear", include_str!("../../../core/src/linear.rs")),
+    ("dense", include_str!("../../../core/src/dense.rs")),
+    ("mlp", include_str!("../../../core/src/mlp.rs")),
+    ("model", include_str!("../../../core/src/model.rs")),
+    ("sgd", include_str!("../../../core/src/sgd.rs")),
+    ("graph", include_str!("../../../core/src/graph.rs")),
 ];
 
-/// The source of `pub fn NAME` in module `module`, with its doc comment and attributes, or
-/// `None` if there is no such function.
+/// The source of an item of module `module`, with its doc comment and attributes, or `None`
+/// if there is no such item. `name` is one of
 ///
-/// The item ends at the first line that closes it at its own indentation: `}` for a free
-/// function, `    }` for a method.
+/// - `NAME`: the free function `pub fn NAME`;
+/// - `Type::NAME`: the method `fn NAME` in an `impl` block of `Type` (inherent or of a
+///   trait), or the provided method `NAME` of the trait `Type`;
+/// - `impl Type`: the whole first `impl` block of `Type` (for a trait impl, its methods).
+///
+/// An item ends at the first line that closes it at its own indentation: `}` for a free
+/// function or an `impl` block, `    }` for a method.
 pub fn function(module: &str, name: &str) -> Option<String> {
     let source = SOURCES.iter().find(|(m, _)| *m == module)?.1;
     let lines: Vec<&str> = source.lines().collect();
-    let start = lines.iter().position(|l| {
-        let t = l.trim_start();
-        let t = t
-            .strip_prefix("pub const fn ")
-            .or_else(|| t.strip_prefix("pub fn "));
-        t.is_some_and(|rest| {
-            rest.strip_prefix(name)
-                .is_some_and(|after| after.starts_with('(') || after.starts_with('<'))
+    if let Some(ty) = name.strip_prefix("impl ") {
+        let (start, _) = impl_blocks(&lines, ty).next()?;
+        return item(&lines, start);
+    }
+    if let Some((ty, method)) = name.split_once("::") {
+        return impl_blocks(&lines, ty).find_map(|(start, end)| {
+            let at = (start..end).find(|&i| declares_fn(lines[i], method))?;
+            item(&lines, at)
+        });
+    }
+    let start = lines
+        .iter()
+        .position(|l| declares_fn(l, name) && l.trim_start().starts_with("pub "))?;
+    item(&lines, start)
+}
+
+/// Does `line` declare the function `name` (`fn`, `pub fn`, `pub const fn`)?
+fn declares_fn(line: &str, name: &str) -> bool {
+    let t = line.trim_start();
+    let t = t.strip_prefix("pub ").unwrap_or(t);
+    let t = t.strip_prefix("const ").unwrap_or(t);
+    t.strip_prefix("fn ")
+        .and_then(|rest| rest.strip_prefix(name))
+        .is_some_and(|after| after.starts_with('(') || after.starts_with('<'))
+}
+
+/// The `impl` blocks of `ty` and the declaration of the trait `ty`, at the top level, as
+/// (first line, closing line) indices.
+fn impl_blocks<'a>(lines: &'a [&str], ty: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+    (0..lines.len())
+        .filter(|&i| lines[i].starts_with("impl") || lines[i].starts_with("pub trait "))
+        .filter_map(move |i| {
+            let open = (i..lines.len()).find(|&j| lines[j].trim_end().ends_with('{'))?;
+            let header = lines[i..=open].join(" ");
+            let names_ty = header.match_indices(ty).any(|(at, _)| {
+                let before = header[..at].chars().next_back();
+                let after = header[at + ty.len()..].chars().next();
+                matches!(before, Some(' ' | '>')) && matches!(after, Some('<' | ' ' | '{'))
+            });
+            let close = (open + 1..lines.len()).find(|&j| lines[j] == "}")?;
+            names_ty.then_some((i, close))
         })
-    })?;
+}
+
+/// The item declared on line `start`, with the doc comments and attributes above it, its
+/// indentation removed.
+fn item(lines: &[&str], start: usize) -> Option<String> {
     let indent = &lines[start][..lines[start].len() - lines[start].trim_start().len()];
     let mut first = start;
     while first > 0 {
@@ -82,10 +131,19 @@ pub fn to_html(module: &str, name: &str) -> Option<String> {
             html.push_str(&escape_html(line));
         }
     }
-    html.push_str("</code></pre><figcaption><code>unrolled::");
-    html.push_str(&escape_html(module));
-    html.push_str("::");
-    html.push_str(&escape_html(name));
+    html.push_str("</code></pre><figcaption><code>");
+    match name.strip_prefix("impl ") {
+        Some(ty) => {
+            html.push_str("impl … ");
+            html.push_str(&escape_html(ty));
+        }
+        None => {
+            html.push_str("unrolled::");
+            html.push_str(&escape_html(module));
+            html.push_str("::");
+            html.push_str(&escape_html(name));
+        }
+    }
     html.push_str("</code>, from <code>crates/core/src/");
     html.push_str(&escape_html(module));
     html.push_str(".rs</code></figcaption></figure>");
@@ -114,6 +172,54 @@ mod tests {
         assert!(
             step.contains("eta_plus") || step.contains("eta_minus"),
             "{step}"
+        );
+    }
+
+    #[test]
+    fn extracts_methods_and_impl_blocks() {
+        let d = function("loss", "SquaredLoss::derivative").unwrap();
+        assert!(d.starts_with("/// `∂L/∂y = −2(t − y)`."), "{d}");
+        assert!(d.contains("-S::TWO * (t - y)") && d.ends_with('}'));
+        assert!(!d.contains("fn value"));
+        let h = function("loss", "HingeLoss::derivative").unwrap();
+        assert!(h.contains("-t") && !h.contains("S::TWO"), "{h}");
+        let block = function("loss", "impl HingeLoss").unwrap();
+        assert!(
+            block.starts_with("impl<S: Scalar> Loss<S> for HingeLoss {"),
+            "{block}"
+        );
+        assert!(block.contains("fn value") && block.contains("fn derivative"));
+        let back = function("dense", "Dense::backward").unwrap();
+        assert!(back.contains("*dx += *w * delta;"), "{back}");
+        assert!(!back.contains("fn forward"));
+        let split = function("graph", "Split::backward").unwrap();
+        assert!(
+            split.starts_with("/// `dL/dx = dL/dy₁ + dL/dy₂`."),
+            "{split}"
+        );
+        assert!(
+            function("graph", "Join::backward")
+                .unwrap()
+                .contains("Split::forward")
+        );
+        assert!(
+            function("sgd", "Sgd::train")
+                .unwrap()
+                .contains("model.sgd_step")
+        );
+        assert!(
+            function("model", "Params::sgd_step")
+                .unwrap()
+                .contains("self.apply_step(eta);")
+        );
+        let parallel = function("graph", "Parallel::backward").unwrap();
+        assert!(parallel.contains("Split::backward"), "{parallel}");
+        assert!(function("loss", "SquaredLoss::nope").is_none());
+        assert!(function("loss", "impl Nope").is_none());
+        assert!(
+            to_html("loss", "impl HingeLoss")
+                .unwrap()
+                .contains("<code>impl … HingeLoss</code>")
         );
     }
 

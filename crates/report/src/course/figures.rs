@@ -210,12 +210,14 @@ pub fn gradient_over_time(
     })
 }
 
-/// A line chart of several series against the iteration, linear or log-scaled y.
+/// A line chart of several series against the iteration, linear or log-scaled y. Value `i` of
+/// a series is at iteration `i · x_every` (a loss recorded every 1000 steps has `x_every` 1000).
 pub fn lines(
     title: &str,
     desc: &str,
     y_label: &str,
     log_y: bool,
+    x_every: f64,
     series: &[(&str, RGBColor, &[f64])],
 ) -> DrawResult<String> {
     let n = series.iter().map(|s| s.2.len()).max().unwrap_or(1).max(2) - 1;
@@ -236,16 +238,21 @@ pub fn lines(
     let y = if log_y {
         let (a, b) = (lo.floor() as i32, hi.ceil().max(lo.floor() + 1.0) as i32);
         let step = ((b - a) as usize).div_ceil(8).max(1);
+        let ticks = if b - a <= 2 {
+            Ticks::one_two_five(a, b)
+        } else {
+            Ticks::powers(a, b, step)
+        };
         AxisSpec {
             range: (f64::from(a), f64::from(b)),
-            ticks: Ticks::powers(a, b, step),
+            ticks,
             label: format!("{y_label} (log scale)"),
         }
     } else {
         let pad = (hi - lo).abs().max(1e-9) * 0.05;
         AxisSpec::linear(lo - pad, hi + pad, 6, y_label)
     };
-    let x = AxisSpec::linear(0.0, n as f64, 8, "iteration");
+    let x = AxisSpec::linear(0.0, n as f64 * x_every, 8, "iteration");
     plot::figure((760, 360), title, desc, |root| {
         let mut chart = plot::chart(root, "", &x, &y, Layout::default())?;
         let mut legend = Vec::new();
@@ -253,7 +260,7 @@ pub fn lines(
             let pts: Vec<(f64, f64)> = data
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (i as f64, tf(*v)))
+                .map(|(i, v)| (i as f64 * x_every, tf(*v)))
                 .filter(|p| p.1.is_finite())
                 .collect();
             plot::draw_line(&mut chart, &pts, colour.stroke_width(2))?;
@@ -282,41 +289,77 @@ pub struct PlaneView<'a> {
     pub values: &'a [f32],
 }
 
-/// Lesson 2's two classes: label −1 in blue, +1 in orange.
-pub const CLASS_COLOURS: [RGBColor; 2] = [RGBColor(30, 80, 160), RGBColor(190, 80, 0)];
+impl PlaneView<'_> {
+    /// The half-width of a symmetric colour range that holds every finite output: the first
+    /// of 1, 1.5, 2, 3, 4, 5, 6, 8 times a power of ten at or above the largest `|output|`
+    /// (at least 1, so a flat output still gets a scale).
+    pub fn colour_range(&self) -> f64 {
+        let top = self
+            .values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(1.0_f64, |m, v| m.max(f64::from(v.abs())));
+        let mag = 10f64.powf(top.log10().floor());
+        [1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+            .into_iter()
+            .map(|m| m * mag)
+            .find(|r| *r >= top)
+            .unwrap_or(10.0 * mag)
+    }
+}
 
-/// Points split by label (`< 0` is class −1).
-fn by_class(points: &[[f64; 2]], labels: &[f64]) -> [Vec<(f64, f64)>; 2] {
+/// Lesson 2's two classes: label −1 in blue, +1 in orange.
+pub const CLASS_COLOURS: [RGBColor; 2] = [RGBColor(20, 60, 140), RGBColor(170, 60, 0)];
+
+/// The points inside `window`, split by label (`< 0` is class −1).
+fn by_class(
+    window: ([f64; 2], [f64; 2]),
+    points: &[[f64; 2]],
+    labels: &[f64],
+) -> [Vec<(f64, f64)>; 2] {
     let mut out = [Vec::new(), Vec::new()];
     for (p, l) in points.iter().zip(labels) {
-        out[usize::from(*l > 0.0)].push((p[0], p[1]));
+        if (window.0[0]..=window.0[1]).contains(&p[0])
+            && (window.1[0]..=window.1[1]).contains(&p[1])
+        {
+            out[usize::from(*l > 0.0)].push((p[0], p[1]));
+        }
     }
     out
 }
 
-/// The output levels drawn: bands 2.5 apart over [−15, 15], like the notebook's colour range.
-fn output_levels() -> Vec<f64> {
-    (0..=12).map(|i| -15.0 + 2.5 * f64::from(i)).collect()
+/// The output bands: 12 of equal width over `[−top, top]`, zero on a boundary.
+pub fn output_levels(top: f64) -> Vec<f64> {
+    (0..=12).map(|i| top * f64::from(i - 6) / 6.0).collect()
 }
 
 fn output_band_colour(k: usize) -> RGBColor {
     diverging(k as f64 / 11.0)
 }
 
+/// What a plane panel shows besides the data.
+struct PanelSpec<'a> {
+    caption: &'a str,
+    plane: Option<&'a PlaneView<'a>>,
+    top: f64,
+    window: ([f64; 2], [f64; 2]),
+    /// Where each point started, to draw how far it moved.
+    moved_from: Option<&'a [[f64; 2]]>,
+}
+
 /// One plane panel: output bands, the zero contour, the data.
 fn plane_panel(
     area: &Area,
     overlay: &mut Overlay,
-    caption: &str,
-    plane: Option<&PlaneView>,
-    window: ([f64; 2], [f64; 2]),
+    spec: &PanelSpec,
     points: &[[f64; 2]],
     labels: &[f64],
 ) -> DrawResult<()> {
-    let x = AxisSpec::linear(window.0[0], window.0[1], 7, "x₁");
-    let y = AxisSpec::linear(window.1[0], window.1[1], 7, "x₂");
-    let mut chart = plot::chart(area, caption, &x, &y, Layout::default())?;
-    if let Some(p) = plane {
+    let (wx, wy) = spec.window;
+    let x = AxisSpec::linear(wx[0], wx[1], 7, "x₁");
+    let y = AxisSpec::linear(wy[0], wy[1], 7, "x₂");
+    let mut chart = plot::chart(area, spec.caption, &x, &y, Layout::default())?;
+    if let Some(p) = spec.plane {
         let values: Vec<f64> = p.values.iter().map(|v| f64::from(*v)).collect();
         let field = Field {
             x: (p.x[0], p.x[1]),
@@ -325,12 +368,25 @@ fn plane_panel(
             ny: p.ny,
             values: &values,
         };
-        plot::draw_bands(&mut chart, &field, &output_levels(), &output_band_colour)?;
+        plot::draw_bands(
+            &mut chart,
+            &field,
+            &output_levels(spec.top),
+            &output_band_colour,
+        )?;
         plot::draw_level_line(&mut chart, &field, 0.0, BLACK.stroke_width(2))?;
     }
-    let classes = by_class(points, labels);
+    let classes = by_class(spec.window, points, labels);
     for (class, pts) in classes.iter().enumerate() {
-        overlay.dots(&chart, pts, CLASS_COLOURS[class], 4.0, 0.45);
+        overlay.dots(&chart, pts, CLASS_COLOURS[class], 4.0, 0.5);
+    }
+    if let Some(from) = spec.moved_from {
+        let moves: Vec<plot::Segment> = from
+            .iter()
+            .zip(points)
+            .map(|(a, b)| ((a[0], a[1]), (b[0], b[1])))
+            .collect();
+        overlay.segments(&chart, &moves, BLACK, 1.0);
     }
     overlay.legend(
         &chart,
@@ -342,7 +398,20 @@ fn plane_panel(
     Ok(())
 }
 
-/// The data alone, or with a model's output over the plane and its zero contour.
+/// The colour bar of the output bands, labelled `y`.
+fn output_bar(area: &Area, top: f64) -> DrawResult<()> {
+    plot::colour_bar(
+        area,
+        &output_levels(top),
+        &output_band_colour,
+        Ticks::linear(-top, top, 6),
+        "model output y",
+        Layout::default(),
+    )
+}
+
+/// The data alone, or with a model's output over the plane (bands on a symmetric scale with
+/// a colour bar) and its zero contour, the decision boundary.
 pub fn plane(
     title: &str,
     desc: &str,
@@ -351,14 +420,30 @@ pub fn plane(
     points: &[[f64; 2]],
     labels: &[f64],
 ) -> DrawResult<String> {
-    plot::figure((560, 520), title, desc, |root| {
+    let top = plane.map_or(1.0, PlaneView::colour_range);
+    let width = if plane.is_some() { 630 } else { 520 };
+    plot::figure((width, 520), title, desc, |root| {
         let mut overlay = Overlay::default();
-        plane_panel(root, &mut overlay, "", plane, window, points, labels)?;
+        let spec = PanelSpec {
+            caption: "",
+            plane,
+            top,
+            window,
+            moved_from: None,
+        };
+        if plane.is_some() {
+            let (panel, bar) = root.split_horizontally(520);
+            plane_panel(&panel, &mut overlay, &spec, points, labels)?;
+            output_bar(&bar, top)?;
+        } else {
+            plane_panel(root, &mut overlay, &spec, points, labels)?;
+        }
         Ok(overlay)
     })
 }
 
-/// The data before and after optimising it against a fixed classifier, side by side.
+/// The data before and after optimising it against a fixed classifier, side by side; on the
+/// right a thin line joins each point to where it started.
 pub fn before_after(
     title: &str,
     desc: &str,
@@ -368,66 +453,58 @@ pub fn before_after(
     after: &[[f64; 2]],
     labels: &[f64],
 ) -> DrawResult<String> {
-    plot::figure((860, 440), title, desc, |root| {
-        let (left, right) = root.split_horizontally(430);
+    let top = plane.colour_range();
+    plot::figure((930, 440), title, desc, |root| {
+        let (panels, bar) = root.split_horizontally(820);
+        let (left, right) = panels.split_horizontally(410);
         let mut overlay = Overlay::default();
-        plane_panel(
-            &left,
-            &mut overlay,
-            "before",
-            Some(plane),
+        let spec = |caption, moved_from| PanelSpec {
+            caption,
+            plane: Some(plane),
+            top,
             window,
-            before,
-            labels,
-        )?;
+            moved_from,
+        };
+        plane_panel(&left, &mut overlay, &spec("before", None), before, labels)?;
         plane_panel(
             &right,
             &mut overlay,
-            "after",
-            Some(plane),
-            window,
+            &spec("after", Some(before)),
             after,
             labels,
         )?;
+        output_bar(&bar, top)?;
         Ok(overlay)
     })
 }
 
-/// A histogram of `values` in `bins` equal bins.
+/// A histogram from its bin `edges` (one more than `counts`).
 pub fn histogram(
     title: &str,
     desc: &str,
     x_label: &str,
-    values: &[f64],
-    bins: usize,
+    edges: &[f64],
+    counts: &[u64],
 ) -> DrawResult<String> {
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    let (mut lo, mut hi) = finite
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-            (a.min(*v), b.max(*v))
-        });
-    if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-        let base = if lo.is_finite() { lo } else { 0.0 };
-        (lo, hi) = (base - 0.5, base + 0.5);
+    if edges.len() != counts.len() + 1 || counts.is_empty() {
+        return Err(format!(
+            "a histogram of {} bins needs {} edges, got {}",
+            counts.len(),
+            counts.len() + 1,
+            edges.len()
+        ));
     }
-    let bins = bins.max(1);
-    let width = (hi - lo) / bins as f64;
-    let mut counts = vec![0usize; bins];
-    for v in &finite {
-        let b = (((v - lo) / width) as usize).min(bins - 1);
-        counts[b] += 1;
-    }
+    let (lo, hi) = (edges[0], edges[edges.len() - 1]);
     let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.08;
     plot::figure((640, 340), title, desc, |root| {
         let x = AxisSpec::linear(lo, hi, 8, x_label);
         let y = AxisSpec::linear(0.0, top, 5, "count");
         let mut chart = plot::chart(root, "", &x, &y, Layout::default())?;
         chart
-            .draw_series(counts.iter().enumerate().map(|(i, c)| {
-                let x0 = lo + width * i as f64;
+            .draw_series(counts.iter().zip(edges.windows(2)).map(|(c, w)| {
+                let gap = (w[1] - w[0]) * 0.03; // a thin gap shows where one bin ends
                 Rectangle::new(
-                    [(x0, 0.0), (x0 + width, *c as f64)],
+                    [(w[0] + gap, 0.0), (w[1] - gap, *c as f64)],
                     RGBColor(59, 82, 139).filled(),
                 )
             }))
@@ -549,10 +626,20 @@ mod tests {
             "d",
             "loss",
             true,
+            1000.0,
             &[("sgd", RGBColor(0, 0, 0), &curve)],
         )
         .unwrap();
-        let svg4 = histogram("t", "d", "output", &curve, 20).unwrap();
+        std::fs::write("../../target/course-test/lines.svg", &svg3).unwrap_or(());
+        assert!(
+            svg3.contains(">\n40\u{2009}000\n<"),
+            "the x axis counts iterations"
+        );
+        let edges: Vec<f64> = (0..=10).map(|i| -1.0 + 0.2 * f64::from(i)).collect();
+        let counts = [900, 50, 10, 8, 12, 11, 14, 16, 23, 936];
+        let svg4 = histogram("t", "d", "output", &edges, &counts).unwrap();
+        assert!(histogram("t", "d", "output", &edges, &counts[1..]).is_err());
+        assert_eq!(plane_view.colour_range(), 6.0, "max |y| = 5.2");
         std::fs::write("../../target/course-test/plane.svg", &svg).unwrap_or(());
         std::fs::write("../../target/course-test/before_after.svg", &svg2).unwrap_or(());
         std::fs::write("../../target/course-test/lines.svg", &svg3).unwrap_or(());

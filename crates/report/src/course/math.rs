@@ -101,11 +101,25 @@ impl Math {
                     &format!("<mn>{{% endraw %}}{expr}{{% raw %}}</mn>"),
                 );
             }
+            rest = &rest[body_start + len + delim.len()..];
+            // Keep punctuation right after inline math on its line: `… $x$.` must not wrap
+            // before the full stop.
+            let punctuation = rest
+                .chars()
+                .next()
+                .filter(|c| !block && matches!(c, '.' | ',' | ';' | ':' | ')' | '?' | '!'));
+            if punctuation.is_some() {
+                out.push_str("<span class=\"nowrap\">");
+            }
             out.push_str("{% raw %}");
             out.push_str(&mathml);
             out.push_str("{% endraw %}");
+            if let Some(c) = punctuation {
+                out.push(c);
+                out.push_str("</span>");
+                rest = &rest[c.len_utf8()..];
+            }
             line += latex.matches('\n').count();
-            rest = &rest[body_start + len + delim.len()..];
         }
         out.push_str(rest);
         Ok(out)
@@ -182,6 +196,12 @@ mod tests {
         assert!(out.contains(r#"<math display="block">"#), "{out}");
         assert!(out.contains("<mfrac>"), "{out}");
         assert!(out.ends_with("costs $1"), "{out}");
+        let out = math.expand("t", "at $x$. Then").unwrap();
+        assert!(
+            out.starts_with("at <span class=\"nowrap\">{% raw %}<math>"),
+            "{out}"
+        );
+        assert!(out.ends_with("</math>{% endraw %}.</span> Then"), "{out}");
     }
 
     #[test]

@@ -1,27 +1,27 @@
 //! The course: HTML pages with their equations, code excerpts and SVG figures, rendered from
 //! the experiments' results.
 //!
-//! [`render`] takes anything that serializes to the layout of `results.json`. The pages read
-//! their numbers from it through the templates; the figures are drawn from the same values.
-//! The output depends on nothing else: no clock, no fonts, no random ids.
+//! [`render`] takes the runner's [`Results`]. The templates read their numbers from the
+//! serialized results (the layout of `results.json`); the figures are drawn from the same
+//! values, typed. The output depends on nothing else: no clock, no fonts, no random ids.
 
+mod catalogue;
 pub mod excerpt;
 pub mod figures;
 pub mod math;
 pub mod pages;
 pub mod plot;
-mod view;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
+use crate::results::Results;
 
 /// Largest size of one figure, in bytes.
 pub const FIGURE_BUDGET: usize = 250_000;
 /// Largest size of one page (figures inlined), in bytes.
 pub const PAGE_BUDGET: usize = 1_000_000;
-/// Largest size of everything the course writes, in bytes.
+/// Largest size of the whole output folder (pages, `results.json` and anything else), in bytes.
 pub const TOTAL_BUDGET: usize = 4_000_000;
 
 /// What [`render`] wrote: every page and figure with its size in bytes.
@@ -31,12 +31,14 @@ pub struct Rendered {
     pub pages: Vec<(String, usize)>,
     /// Each figure's name and size (inlined into its page).
     pub figures: Vec<(String, usize)>,
+    /// The size of the other files in the output folder (`results.json`).
+    pub other_files: usize,
 }
 
 impl Rendered {
-    /// The total size of the pages written.
+    /// The total size of the output folder: the pages written and the other files.
     pub fn total(&self) -> usize {
-        self.pages.iter().map(|p| p.1).sum()
+        self.pages.iter().map(|p| p.1).sum::<usize>() + self.other_files
     }
 
     /// A short table of the sizes against the budgets.
@@ -58,7 +60,7 @@ impl Rendered {
             ));
         }
         s.push_str(&format!(
-            "  total {:.1} KB (budget {} KB)\n",
+            "  total with other files {:.1} KB (budget {} KB)\n",
             self.total() as f64 / 1e3,
             TOTAL_BUDGET / 1000
         ));
@@ -66,20 +68,18 @@ impl Rendered {
     }
 }
 
-/// Draw every figure the results allow, by name.
-pub fn figures(results: &serde_json::Value) -> Result<BTreeMap<String, String>, String> {
-    let parsed: view::Results = serde_json::from_value(results.clone())
-        .map_err(|e| format!("results do not have the layout the course reads: {e}"))?;
-    view::figures(&parsed)
+/// Draw every figure of the course, by the name the templates use.
+pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, String> {
+    catalogue::figures(results)
 }
 
 /// Render the course from `results` into `out_dir`: `index.html`, `rnn.html`, `backprop.html`.
 ///
 /// Errors: a results layout the templates do not expect (a missing value is an error, never an
 /// empty string), a figure that cannot be drawn, or a page, figure or total over its budget.
-pub fn render<R: Serialize>(results: &R, out_dir: &Path) -> Result<Rendered, String> {
+pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, String> {
     let value = serde_json::to_value(results).map_err(|e| format!("serializing results: {e}"))?;
-    let figures = figures(&value)?;
+    let figures = figures(results)?;
     let mut rendered = Rendered::default();
     for (name, svg) in &figures {
         if svg.len() > FIGURE_BUDGET {
@@ -105,9 +105,21 @@ pub fn render<R: Serialize>(results: &R, out_dir: &Path) -> Result<Rendered, Str
         std::fs::write(&path, &html).map_err(|e| format!("writing {}: {e}", path.display()))?;
         rendered.pages.push(((*page).to_string(), html.len()));
     }
+    for entry in
+        std::fs::read_dir(out_dir).map_err(|e| format!("reading {}: {e}", out_dir.display()))?
+    {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", out_dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !rendered.pages.iter().any(|(page, _)| *page == name) {
+            let meta = entry
+                .metadata()
+                .map_err(|e| format!("reading {}: {e}", entry.path().display()))?;
+            rendered.other_files += usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        }
+    }
     if rendered.total() > TOTAL_BUDGET {
         return Err(format!(
-            "the course is {} bytes, over the {TOTAL_BUDGET}-byte budget",
+            "the course folder is {} bytes, over the {TOTAL_BUDGET}-byte budget",
             rendered.total()
         ));
     }
@@ -115,57 +127,129 @@ pub fn render<R: Serialize>(results: &R, out_dir: &Path) -> Result<Rendered, Str
 }
 
 #[cfg(test)]
-mod sample;
-
-#[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::OnceLock;
 
-    #[test]
-    fn the_course_renders_within_budget_and_reproducibly() {
-        let results = sample::results();
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/course-sample");
+    /// The results of `course.toml`, run once for all tests.
+    fn results() -> &'static Results {
+        static RESULTS: OnceLock<Results> = OnceLock::new();
+        RESULTS.get_or_init(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+            let config = crate::Config::load(&root.join("course.toml")).unwrap();
+            crate::run(&config).unwrap()
+        })
+    }
+
+    /// Render into `target/<dir>` and read every page back.
+    fn render_into(dir: &str) -> (Rendered, BTreeMap<String, String>) {
+        let out = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target")
+            .join(dir);
         let started = std::time::Instant::now();
-        let rendered = render(&results, &dir).unwrap_or_else(|e| panic!("{e}"));
+        let rendered = render(results(), &out).unwrap_or_else(|e| panic!("{e}"));
         eprintln!(
             "rendered in {:?}\n{}",
             started.elapsed(),
             rendered.summary()
         );
-        let first = std::fs::read(dir.join("rnn.html")).unwrap();
-        render(&results, &dir).unwrap();
-        assert_eq!(
-            first,
-            std::fs::read(dir.join("rnn.html")).unwrap(),
-            "byte-identical"
-        );
-        let html = String::from_utf8(first).unwrap();
+        let pages = pages::PAGES
+            .iter()
+            .map(|(p, _)| {
+                let html = std::fs::read_to_string(out.join(p)).unwrap();
+                ((*p).to_string(), html)
+            })
+            .collect();
+        (rendered, pages)
+    }
+
+    #[test]
+    fn the_course_renders_within_budget_and_reproducibly() {
+        let (rendered, first) = render_into("course-a");
+        let (_, second) = render_into("course-b");
+        assert_eq!(first, second, "byte-identical");
+        assert_eq!(rendered.pages.len(), 3);
+        let html = &first["rnn.html"];
         assert!(html.contains("<math"), "equations are MathML");
         assert!(
             html.contains("pub fn update_state"),
             "code excerpts are inlined"
         );
-        assert!(!html.contains("<script"), "no scripts");
-        assert!(html.contains("Content-Security-Policy"));
-        assert_eq!(
-            html.matches("<svg").count(),
-            html.matches("<title>").count() - 1
-        );
+        for (page, html) in &first {
+            assert!(!html.contains("<script"), "{page}: no scripts");
+            assert!(html.contains("Content-Security-Policy"), "{page}");
+            assert_eq!(
+                html.matches("<svg").count(),
+                html.matches("<title>").count() - 1,
+                "{page}: every figure has a title"
+            );
+        }
+    }
+
+    /// The `<figure>` elements of a page that hold an `<svg>`.
+    fn svg_figures(html: &str) -> usize {
+        html.split("<figure")
+            .skip(1)
+            .filter(|f| {
+                f.split("</figure>")
+                    .next()
+                    .is_some_and(|f| f.contains("<svg"))
+            })
+            .count()
     }
 
     #[test]
-    fn the_course_renders_from_the_runners_results() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let config = crate::Config::load(&root.join("course.toml")).unwrap();
-        let results = crate::run(&config).unwrap();
-        let dir = root.join("target/course-from-runner");
-        let started = std::time::Instant::now();
-        let rendered = render(&results, &dir).unwrap_or_else(|e| panic!("{e}"));
-        eprintln!(
-            "rendered in {:?}\n{}",
-            started.elapsed(),
-            rendered.summary()
-        );
-        assert_eq!(rendered.pages.len(), 3);
+    fn every_figure_is_on_its_page_once() {
+        let (rendered, pages) = render_into("course-figures");
+        let on_page = |prefix: &str| {
+            rendered
+                .figures
+                .iter()
+                .filter(|(name, _)| name.starts_with(prefix))
+                .count()
+        };
+        assert_eq!(svg_figures(&pages["rnn.html"]), on_page("l1-"));
+        assert_eq!(svg_figures(&pages["backprop.html"]), on_page("l2-"));
+        assert!(on_page("l2-") >= 10, "lesson 2 has its figures");
+        assert_eq!(svg_figures(&pages["index.html"]), 0);
+    }
+
+    #[test]
+    fn no_template_or_latex_source_leaks_into_the_pages() {
+        let (_, pages) = render_into("course-leaks");
+        for (page, html) in &pages {
+            // Outside code excerpts, no template syntax or placeholder survives.
+            let text = strip(html, &[("<pre", "</pre>")]);
+            for leak in ["UNROLLEDVALUE", "{{", "}}", "{%", "%}", "r.lesson", "r.nav"] {
+                assert!(!text.contains(leak), "{page} shows `{leak}`");
+            }
+            // Outside equations and figures (whose titles spell the weights plainly for
+            // screen readers), no LaTeX source or plain `w_rec`.
+            let text = strip(&text, &[("<math", "</math>"), ("<svg", "</svg>")]);
+            for leak in ["$", "\\frac", "\\mathrm", "\\partial", "w_rec", "w_{"] {
+                assert!(!text.contains(leak), "{page} shows `{leak}`");
+            }
+            assert!(!html.contains("UNROLLEDVALUE"), "{page}");
+            assert!(!html.contains("undefined"), "{page}");
+        }
+    }
+
+    /// `html` without the spans from each opening to its closing tag.
+    fn strip(html: &str, spans: &[(&str, &str)]) -> String {
+        let mut text = html.to_string();
+        for (open, close) in spans {
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find(open) {
+                out.push_str(&rest[..start]);
+                match rest[start..].find(close) {
+                    Some(end) => rest = &rest[start + end + close.len()..],
+                    None => rest = "",
+                }
+            }
+            out.push_str(rest);
+            text = out;
+        }
+        text
     }
 }

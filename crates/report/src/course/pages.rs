@@ -3,7 +3,9 @@
 //! The templates are compiled into the binary, their `$…$` math converted to MathML first.
 //! A page sees the results as `r` (the very structure of `results.json`), and three helpers:
 //! `figure(name)` inlines a rendered SVG, `code(module, name)` shows a function of the core,
-//! and the filters `fixed(digits)` and `sci(digits)` format numbers.
+//! and the filters `num` (shortest round trip), `fixed(digits)`, `sig(digits)` and
+//! `sci(digits)` format numbers. The
+//! canonical lesson 1 notebook's printed values are there as `notebook`.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +36,10 @@ pub const PAGES: &[(&str, &str)] = &[
     ("rnn.html", "Lesson 1: the linear RNN"),
     ("backprop.html", "Lesson 2: backpropagation"),
 ];
+
+/// The canonical lesson 1 notebook's dataset with the values it printed, compiled in: a page
+/// sees its `expected` part as `notebook`, to set the notebook's output beside ours.
+const NOTEBOOK_REFERENCE: &str = include_str!("../../../../data/reference/rnn_binary_seed1.json");
 
 /// Format a number with a typographic minus.
 fn minus(s: String) -> String {
@@ -85,7 +91,7 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::UndefinedError,
-                    format!("no `pub fn {name}` in crates/core/src/{module}.rs"),
+                    format!("no item `{name}` in crates/core/src/{module}.rs"),
                 )
             })
     });
@@ -95,6 +101,15 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
             Ok(minus(format!("{:.*}", digits, number(&v)?)))
         },
     );
+    env.add_filter("num", |v: Value| -> Result<String, Error> {
+        Ok(minus(format!("{}", number(&v)?)))
+    });
+    env.add_filter("sig", |v: Value, digits: usize| -> Result<String, Error> {
+        Ok(minus(significant(number(&v)?, digits)))
+    });
+    let reference: serde_json::Value = serde_json::from_str(NOTEBOOK_REFERENCE)
+        .map_err(|e| format!("data/reference/rnn_binary_seed1.json: {e}"))?;
+    env.add_global("notebook", Value::from_serialize(&reference["expected"]));
     env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
         let x = number(&v)?;
         if x == 0.0 {
@@ -108,6 +123,16 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
         )))
     });
     Ok(env)
+}
+
+/// `x` with `digits` significant digits, trailing zeros kept (`1.00135554721` for 12).
+fn significant(x: f64, digits: usize) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let magnitude = x.abs().log10().floor() as i64;
+    let decimals = (digits as i64 - 1 - magnitude).max(0) as usize;
+    format!("{x:.decimals$}")
 }
 
 /// Render one page with the results `r`, then fill its table of contents.
@@ -186,6 +211,16 @@ mod tests {
         .unwrap();
         let t = env.get_template("n.html").unwrap();
         assert_eq!(t.render(()).unwrap(), "\u{2212}1.23 1.2×10⁻⁴");
+        env.add_template(
+            "s.html",
+            "{{ 1.001355547207059 | sig(12) }} {{ 0.9996744737846419 | sig(12) }} {{ -4.9989637409516945 | sig(3) }} {{ -0.1 | num }} {{ notebook.rprop.printed_test }}",
+        )
+        .unwrap();
+        let t = env.get_template("s.html").unwrap();
+        assert_eq!(
+            t.render(()).unwrap(),
+            "1.00135554721 0.999674473785 \u{2212}5.00 \u{2212}0.1 Target output: 5 vs Model output: 5.00"
+        );
         env.add_template("f.html", "{{ figure('missing') }}")
             .unwrap();
         assert!(env.get_template("f.html").unwrap().render(()).is_err());

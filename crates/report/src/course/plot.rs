@@ -86,7 +86,8 @@ impl Ticks {
             .map(|m| m * mag)
             .find(|s| *s >= raw)
             .unwrap_or(10.0 * mag);
-        let decimals = (-step.log10().floor()).max(0.0) as usize + usize::from(step / mag == 2.5);
+        let decimals = (-step.log10().floor()).max(0.0) as usize
+            + usize::from(step / mag == 2.5 && mag <= 1.0);
         let mut at = Vec::new();
         let mut k = (lo / step).ceil();
         while k * step <= hi + step * 1e-9 {
@@ -96,11 +97,11 @@ impl Ticks {
         let labels = at
             .iter()
             .map(|v| {
-                minus(&format!(
+                minus(&group_thousands(&format!(
                     "{:.*}",
                     decimals,
                     if v.abs() < step * 1e-9 { 0.0 } else { *v }
-                ))
+                )))
             })
             .collect();
         Self { at, labels }
@@ -113,6 +114,25 @@ impl Ticks {
         Self { at, labels }
     }
 
+    /// Ticks on a log10 axis from exponent `lo` to `hi` at 1, 2 and 5 times each power of
+    /// ten, labelled as plain decimals (`0.2`, `5`): for axes spanning only a decade or two.
+    pub fn one_two_five(lo: i32, hi: i32) -> Self {
+        let mut at = Vec::new();
+        let mut labels = Vec::new();
+        for e in lo..=hi {
+            for m in [1.0_f64, 2.0, 5.0] {
+                if e == hi && m > 1.0 {
+                    break;
+                }
+                let v = m * 10f64.powi(e);
+                at.push(v.log10());
+                let decimals = usize::try_from(-e).unwrap_or(0);
+                labels.push(minus(&format!("{v:.decimals$}")));
+            }
+        }
+        Self { at, labels }
+    }
+
     /// The label of the tick nearest to `v`.
     pub fn label(&self, v: f64) -> String {
         self.at
@@ -122,6 +142,22 @@ impl Ticks {
             .map(|(_, l)| l.clone())
             .unwrap_or_default()
     }
+}
+
+/// Whole numbers of five digits or more in groups of three, split by a thin space (`20 000`).
+fn group_thousands(s: &str) -> String {
+    let digits = s.trim_start_matches('-');
+    if digits.len() < 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return s.to_string();
+    }
+    let mut out = String::from(&s[..s.len() - digits.len()]);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{2009}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A typographic minus instead of a hyphen.
@@ -373,6 +409,12 @@ pub fn draw_level_line(
         .y_step(dy)
         .lines(field.values, &[level])
         .map_err(|e| format!("contour line: {e:?}"))?;
+    // The contour crate closes each line around the outside of the grid; clamped to the
+    // field, those closing runs lie on its border, which is not part of the level set.
+    let on_border = |a: (f64, f64), b: (f64, f64)| {
+        (a.0 == b.0 && (a.0 == field.x.0 || a.0 == field.x.1))
+            || (a.1 == b.1 && (a.1 == field.y.0 || a.1 == field.y.1))
+    };
     let mut paths = Vec::new();
     for line in &lines {
         for ls in line.geometry() {
@@ -385,7 +427,19 @@ pub fn draw_level_line(
                         )
                     })
                     .collect();
-            paths.push(dedup_pixels(chart, &pts));
+            let mut piece: Vec<(f64, f64)> = Vec::new();
+            for (i, p) in pts.iter().enumerate() {
+                if i > 0 && on_border(pts[i - 1], *p) {
+                    if piece.len() >= 2 {
+                        paths.push(dedup_pixels(chart, &piece));
+                    }
+                    piece.clear();
+                }
+                piece.push(*p);
+            }
+            if piece.len() >= 2 {
+                paths.push(dedup_pixels(chart, &piece));
+            }
         }
     }
     chart
@@ -402,6 +456,9 @@ pub fn draw_line(chart: &mut Chart, points: &[(f64, f64)], style: ShapeStyle) ->
         .map_err(draw_err("a line"))?;
     Ok(())
 }
+
+/// A straight segment between two points in data coordinates: `(from, to)`.
+pub type Segment = ((f64, f64), (f64, f64));
 
 /// Plain SVG drawn over the plotters output: scatter points and markers, in absolute pixels.
 #[derive(Debug, Default)]
@@ -436,6 +493,25 @@ impl Overlay {
             "<path d=\"{d}\" stroke=\"{}\" stroke-opacity=\"{opacity}\" stroke-width=\"{diameter}\" stroke-linecap=\"round\" fill=\"none\"/>",
             hex(colour)
         );
+    }
+
+    /// Straight segments from each `(from, to)` pair, one `<path>` for all of them; segments
+    /// shorter than two pixels are left out.
+    pub fn segments(&mut self, chart: &Chart, pairs: &[Segment], colour: RGBColor, width: f64) {
+        let mut d = String::new();
+        for (from, to) in pairs {
+            let (a, b) = (chart.backend_coord(from), chart.backend_coord(to));
+            if (a.0 - b.0).abs().max((a.1 - b.1).abs()) >= 2 {
+                let _ = write!(d, "M{} {}L{} {}", a.0, a.1, b.0, b.1);
+            }
+        }
+        if !d.is_empty() {
+            let _ = writeln!(
+                self.svg,
+                "<path d=\"{d}\" stroke=\"{}\" stroke-width=\"{width}\" fill=\"none\"/>",
+                hex(colour)
+            );
+        }
     }
 
     /// A ringed disc marker at a data point.
@@ -570,10 +646,26 @@ fn finish(svg: &str, title: &str, desc: &str, overlay: &str) -> DrawResult<Strin
     out.push_str("</title>\n<desc>");
     out.push_str(&super::excerpt::escape_html(desc));
     out.push_str("</desc>\n");
-    out.push_str(svg[open_end + 1..close].trim_start_matches('\n'));
-    out.push_str(overlay);
+    out.push_str(&subscripts(
+        svg[open_end + 1..close].trim_start_matches('\n'),
+    ));
+    out.push_str(&subscripts(overlay));
     out.push_str("</svg>\n");
     Ok(out)
+}
+
+/// The lesson's weight names as they are typeset in the text, `w` with an upright subscript:
+/// every `w_rec` and `w_x` in the drawn labels becomes an italic `w` and a lowered, smaller
+/// `rec` (upright: a name) or `x` (italic: the input's symbol).
+/// (Only labels contain these names; titles and descriptions keep the plain spelling.)
+fn subscripts(svg: &str) -> String {
+    let sub = |s: &str, style: &str| {
+        format!(
+            "<tspan font-style=\"italic\">w</tspan><tspan baseline-shift=\"sub\" font-size=\"75%\" font-style=\"{style}\">{s}</tspan>"
+        )
+    };
+    svg.replace("w_rec", &sub("rec", "normal"))
+        .replace("w_x", &sub("x", "italic"))
 }
 
 /// Matplotlib's viridis colour map, from 9 of its colours, for `t` in `[0, 1]`.
@@ -671,7 +763,15 @@ mod tests {
         let t = Ticks::linear(-0.1, 2.1, 5);
         assert_eq!(t.labels, vec!["0.0", "0.5", "1.0", "1.5", "2.0"]);
         assert_eq!(Ticks::powers(0, 8, 2).labels[4], "10⁸");
+        let t = Ticks::linear(0.0, 100_000.0, 5);
+        assert_eq!(t.labels[1], "20\u{2009}000");
+        assert_eq!(Ticks::linear(0.0, 5000.0, 5).labels[1], "1000");
+        assert_eq!(Ticks::linear(0.0, 1000.0, 4).labels[1], "250");
+        assert_eq!(Ticks::linear(0.0, 1.0, 4).labels[1], "0.25");
         assert_eq!(power_of_ten(-12), "10⁻¹²");
+        let t = Ticks::one_two_five(-1, 0);
+        assert_eq!(t.labels, vec!["0.1", "0.2", "0.5", "1"]);
+        assert!((t.at[1] - 2f64.log10() + 1.0).abs() < 1e-12);
         assert_eq!(symlog(-99.0), -2.0);
     }
 
