@@ -118,25 +118,52 @@ pub fn loss_and_gradients<S: Scalar, const L: usize>(
     let n = xs.len();
     let mut loss = S::ZERO;
     let mut grads = Gradients::default();
-    for (x, &t) in xs.iter().zip(ts) {
-        // `prev[k]` holds S_k for k = 0 … L-1: the state each step multiplies by w_rec.
-        let mut prev = [S::ZERO; L];
-        let mut s = S::ZERO;
-        for (x_k, slot) in x.iter().zip(prev.iter_mut()) {
-            *slot = s;
-            s = update_state(*x_k, s, w);
+    // A few sequences go through each step together: their recurrences are independent, so the
+    // CPU overlaps them. Each sequence's gradient is summed on its own, then added to the total
+    // in sequence order.
+    for (group, targets) in xs
+        .chunks(SEQUENCES_AT_ONCE)
+        .zip(ts.chunks(SEQUENCES_AT_ONCE))
+    {
+        // `prev[j][k]` holds S_k of sequence j for k = 0 … L-1: what each step multiplies by w_rec.
+        let mut prev = [[S::ZERO; L]; SEQUENCES_AT_ONCE];
+        let mut s = [S::ZERO; SEQUENCES_AT_ONCE];
+        for k in 0..L {
+            for ((s_j, prev_j), x) in s.iter_mut().zip(prev.iter_mut()).zip(group) {
+                if let (Some(slot), Some(&x_k)) = (prev_j.get_mut(k), x.get(k)) {
+                    *slot = *s_j;
+                    *s_j = update_state(x_k, *s_j, w);
+                }
+            }
         }
-        let e = t - s;
-        loss += e * e;
-        let mut d_s = output_gradient(s, t, n);
-        for (x_k, s_prev) in x.iter().zip(prev.iter()).rev() {
-            grads.d_w_x += d_s * *x_k;
-            grads.d_w_rec += d_s * *s_prev;
-            d_s *= w.w_rec;
+        let mut d_s = [S::ZERO; SEQUENCES_AT_ONCE];
+        for ((d_j, &s_j), &t) in d_s.iter_mut().zip(&s).zip(targets) {
+            let e = t - s_j;
+            loss += e * e;
+            *d_j = output_gradient(s_j, t, n);
+        }
+        let mut shares = [Gradients::default(); SEQUENCES_AT_ONCE];
+        for k in (0..L).rev() {
+            for (((share, d_j), prev_j), x) in
+                shares.iter_mut().zip(d_s.iter_mut()).zip(&prev).zip(group)
+            {
+                if let (Some(&s_prev), Some(&x_k)) = (prev_j.get(k), x.get(k)) {
+                    share.d_w_x += *d_j * x_k;
+                    share.d_w_rec += *d_j * s_prev;
+                    *d_j *= w.w_rec;
+                }
+            }
+        }
+        for share in shares.iter().take(group.len()) {
+            grads.d_w_x += share.d_w_x;
+            grads.d_w_rec += share.d_w_rec;
         }
     }
     Ok((loss / S::from_usize(n), grads))
 }
+
+/// How many sequences [`loss_and_gradients`] runs side by side.
+const SEQUENCES_AT_ONCE: usize = 4;
 
 /// BPTT: the gradient `(∂ξ/∂w_x, ∂ξ/∂w_rec)` of the mean squared error. Errors: as [`mse_loss`].
 pub fn bptt<S: Scalar, const L: usize>(
