@@ -129,6 +129,27 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
         self.z.map(A::value)
     }
 
+    fn forward_many<const B: usize>(&self, xs: &[[S; I]; B]) -> [[S; O]; B] {
+        let mut out = [[S::ZERO; O]; B];
+        for (o, (row, b)) in self.w.iter().zip(&self.b).enumerate() {
+            // Unit o for every input: z = b_o, then + W[o][i]·x_i for i = 0, 1, … as in `forward`.
+            let mut z = [*b; B];
+            for (i, w) in row.iter().enumerate() {
+                for (z, x) in z.iter_mut().zip(xs) {
+                    if let Some(x_i) = x.get(i) {
+                        *z += *w * *x_i;
+                    }
+                }
+            }
+            for (y, z) in out.iter_mut().zip(z) {
+                if let Some(y_o) = y.get_mut(o) {
+                    *y_o = A::value(z);
+                }
+            }
+        }
+        out
+    }
+
     /// With `δ_o = dL/dy_o · a'(z_o)`: `dL/dW[o][i] = δ_o·x_i`, `dL/db_o = δ_o`,
     /// and returns `dL/dx_i = Σ_o W[o][i]·δ_o`.
     fn backward(&mut self, d_out: &[S; O]) -> [S; I] {

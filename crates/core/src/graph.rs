@@ -79,6 +79,15 @@ where
         Join::forward(&self.branches.0.forward(&xa), &self.branches.1.forward(&xb))
     }
 
+    fn forward_many<const N: usize>(&self, xs: &[[S; I]; N]) -> [[S; O]; N] {
+        let mut ys = self.branches.0.forward_many(xs);
+        let yb = self.branches.1.forward_many(xs);
+        for (y, b) in ys.iter_mut().zip(&yb) {
+            *y = Join::forward(y, b);
+        }
+        ys
+    }
+
     /// The join hands `dL/dy` to both branches; their input gradients add at the split.
     fn backward(&mut self, d_out: &[S; O]) -> [S; I] {
         let (da, db) = Join::backward(d_out);

@@ -59,6 +59,18 @@ impl<S: Scalar, const D: usize> Layer<S, D, 1> for LinearModel<S, D> {
         [y]
     }
 
+    fn forward_many<const B: usize>(&self, xs: &[[S; D]; B]) -> [[S; 1]; B] {
+        let mut y = [self.b; B];
+        for (i, w) in self.w.iter().enumerate() {
+            for (y, x) in y.iter_mut().zip(xs) {
+                if let Some(x_i) = x.get(i) {
+                    *y += *w * *x_i;
+                }
+            }
+        }
+        y.map(|y| [y])
+    }
+
     /// `dL/dw = x·dL/dy`, `dL/db = dL/dy`; returns `dL/dx = w·dL/dy`.
     fn backward(&mut self, d_out: &[S; 1]) -> [S; D] {
         let [dy] = *d_out;

@@ -55,6 +55,10 @@ where
         self.layers.1.forward(&h)
     }
 
+    fn forward_many<const N: usize>(&self, xs: &[[S; I]; N]) -> [[S; O]; N] {
+        self.layers.1.forward_many(&self.layers.0.forward_many(xs))
+    }
+
     /// `dL/dh` from the second block, then `dL/dx` from the first.
     fn backward(&mut self, d_out: &[S; O]) -> [S; I] {
         let d_hidden = self.layers.1.backward(d_out);

@@ -68,6 +68,12 @@ pub trait Layer<S: Scalar, const I: usize, const O: usize>: Params<S> + ReluUnit
     ///
     /// Before any `forward` the cache holds zeros, so the gradients are those at `x = 0`.
     fn backward(&mut self, d_out: &[S; O]) -> [S; I];
+
+    /// `forward` for `B` inputs at once, caching nothing (for evaluating a loss over data).
+    ///
+    /// Each output is computed with the operations of `forward`, in its order, so it is the
+    /// same to the last bit; the `B` inputs run side by side, which is what makes it faster.
+    fn forward_many<const B: usize>(&self, xs: &[[S; I]; B]) -> [[S; O]; B];
 }
 
 /// The ReLU units of a block, for counting dead units; a block without any keeps the defaults.
@@ -142,6 +148,13 @@ pub trait Model<S: Scalar, const D: usize>: Params<S> {
     fn predict(&mut self, x: &[S; D]) -> S;
     /// Given `dL/dy` at the last `predict`, store `dL/dω` and return `dL/dx`.
     fn backpropagate(&mut self, dl_dy: S) -> [S; D];
+    /// The outputs for `B` inputs, each the same to the last bit as `predict`'s.
+    ///
+    /// The default calls `predict` for each; every layer stack overrides it to run the inputs
+    /// side by side without caching, which is faster.
+    fn predict_many<const B: usize>(&mut self, xs: &[[S; D]; B]) -> [S; B] {
+        xs.map(|x| self.predict(&x))
+    }
 }
 
 impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
@@ -152,6 +165,10 @@ impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
 
     fn backpropagate(&mut self, dl_dy: S) -> [S; D] {
         self.backward(&[dl_dy])
+    }
+
+    fn predict_many<const B: usize>(&mut self, xs: &[[S; D]; B]) -> [S; B] {
+        self.forward_many(xs).map(|[y]| y)
     }
 }
 

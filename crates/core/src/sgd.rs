@@ -208,11 +208,24 @@ pub fn mean_loss<S: Scalar, const D: usize, M: Model<S, D>, L: Loss<S>>(
     require_nonempty("samples", xs.len())?;
     require_len("targets", xs.len(), ts.len())?;
     let mut sum = S::ZERO;
-    for (x, t) in xs.iter().zip(ts) {
+    // Samples are evaluated a few at a time, side by side, and their losses added in order.
+    let mut batches = xs.chunks_exact(SAMPLES_AT_ONCE);
+    let mut targets = ts.chunks_exact(SAMPLES_AT_ONCE);
+    for (batch, t) in batches.by_ref().zip(targets.by_ref()) {
+        if let Ok(batch) = <&[[S; D]; SAMPLES_AT_ONCE]>::try_from(batch) {
+            for (y, t) in model.predict_many(batch).into_iter().zip(t) {
+                sum += loss.value(y, *t);
+            }
+        }
+    }
+    for (x, t) in batches.remainder().iter().zip(targets.remainder()) {
         sum += loss.value(model.predict(x), *t);
     }
     Ok(sum / S::from_usize(xs.len()))
 }
+
+/// How many samples [`mean_loss`] evaluates side by side.
+const SAMPLES_AT_ONCE: usize = 4;
 
 /// The fraction of samples with `sign(f(x)) == label` (labels ±1; an output 0 or NaN is wrong).
 ///
@@ -516,5 +529,38 @@ mod tests {
             let _ = opt32.train(&mut m32, &HingeLoss, &xs32[..n], &ts32[..n + extra], &mut history32[..history_len]);
             prop_assert!((0..3).all(|i| m32.param(i).is_some_and(|p| p.is_finite())));
         }
+    }
+}
+
+#[cfg(test)]
+mod side_by_side {
+    use super::*;
+    use crate::{DeepRelu, LinearModel, Mlp2551, RandomInit, SquaredLoss, TwoBranchNet};
+
+    /// `predict_many` gives `predict`'s bits, and `mean_loss` the one-at-a-time sum's bits.
+    fn same_bits<M: Model<f64, 2>>(model: &mut M) {
+        let mut rng = RandomStream::new(9);
+        let xs: [[f64; 2]; 7] =
+            core::array::from_fn(|_| [rng.standard_normal() * 3.0, rng.standard_normal() * 3.0]);
+        let ts = [1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0];
+        let four: &[[f64; 2]; 4] = xs[..4].try_into().unwrap();
+        for (x, y) in four.iter().zip(model.predict_many(four)) {
+            assert_eq!(model.predict(x).to_bits(), y.to_bits());
+        }
+        let mut sum = 0.0;
+        for (x, t) in xs.iter().zip(ts) {
+            sum += SquaredLoss.value(model.predict(x), t);
+        }
+        let got = mean_loss(model, &SquaredLoss, &xs, &ts).unwrap();
+        assert_eq!(got.to_bits(), (sum / 7.0).to_bits());
+    }
+
+    #[test]
+    fn batched_evaluation_matches_one_at_a_time_to_the_bit() {
+        let mut rng = RandomStream::new(4);
+        same_bits(&mut Mlp2551::<f64>::random(&mut rng));
+        same_bits(&mut DeepRelu::<f64>::random(&mut rng));
+        same_bits(&mut TwoBranchNet::<f64>::random(&mut rng));
+        same_bits(&mut LinearModel::from_params([0.7, -1.3], 0.2));
     }
 }

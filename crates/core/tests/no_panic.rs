@@ -102,6 +102,8 @@ proptest! {
         let _ = unrolled::gradcheck::check_model(&mut linear, &unrolled::HingeLoss, &x, t, eps, tol);
         let mut mlp = <unrolled::Mlp2551<f64> as unrolled::RandomInit>::random(&mut RandomStream::new(p[0].to_bits()));
         let _ = unrolled::gradcheck::check_model(&mut mlp, &unrolled::SquaredLoss, &x, t, eps, tol);
+        let _ = unrolled::Model::predict_many(&mut mlp, &[x; 4]);
+        let _ = unrolled::mean_loss(&mut mlp, &unrolled::SquaredLoss, &[x; 5], &[t; 5]);
     }
 
     #[test]

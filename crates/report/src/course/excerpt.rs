@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn extracts_multi_line_signatures_and_stops_at_the_item() {
         let f = function("rnn", "loss_and_gradients").unwrap();
-        assert!(f.contains("grads.d_w_rec += d_s * *s_prev;"));
+        assert!(f.contains("share.d_w_rec += *d_j * s_prev;"), "{f}");
         assert!(!f.contains("pub fn bptt"));
         let step = function("optimise", "rprop_step").unwrap();
         assert!(
