@@ -5,7 +5,7 @@
 //! the trajectory without this crate allocating. If the loss or gradient stops being finite,
 //! training stops with [`Error::NonFinite`] and the weights keep their last finite values.
 
-use crate::error::{require_finite, require_positive};
+use crate::error::require_positive;
 use crate::rnn::{Gradients, Weights, loss_and_gradients};
 use crate::{Error, Scalar};
 
@@ -223,7 +223,6 @@ pub fn gradient_descent<S: Scalar, const L: usize>(
     mut on_step: impl FnMut(&Step<S>),
 ) -> Result<Summary<S>, Error> {
     require_positive("learning_rate", learning_rate)?;
-    require_finite("learning_rate", learning_rate)?;
     train(xs, ts, w, iterations, &mut on_step, &mut |w, g| {
         w.w_x -= learning_rate * g.d_w_x;
         w.w_rec -= learning_rate * g.d_w_rec;

@@ -334,7 +334,8 @@ pub fn loss_surface<S: Scalar, const L: usize>(
 const POINTS_AT_ONCE: usize = 4;
 
 /// [`mse_loss`] at several weights in one pass over a (checked) dataset: every input is used by
-/// all of them at once, so their recurrences run side by side. Each loss is computed with
+/// all of them at once, so their recurrences run side by side. (`mse_loss` keeps the plain
+/// one-sequence-at-a-time form because the course shows it beside the equation.) Each loss is computed with
 /// exactly the operations, in the order, of [`mse_loss`], so it is the same to the last bit.
 fn mse_losses<S: Scalar, const L: usize, const P: usize>(
     xs: &[[S; L]],
