@@ -41,6 +41,11 @@ fn ensure_packages(dir: &Path) -> Result<(), String> {
     }
 }
 
+/// Install the browser check's pinned npm packages unless they already are.
+pub fn install_packages(root: &Path) -> Result<(), String> {
+    ensure_packages(&check_dir(root))
+}
+
 /// Check the pages in `pages` (relative to the workspace root).
 pub fn check(root: &Path, pages: &Path) -> Result<(), String> {
     // The commands below take paths relative to the root, which keeps absolute paths out of

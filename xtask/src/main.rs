@@ -6,6 +6,7 @@ mod bench;
 mod browser;
 mod embedded;
 mod report;
+mod setup;
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -83,23 +84,13 @@ fn run(program: &str, args: &[&str]) -> Result<(), String> {
 
 /// Make sure the Cortex-M4F target is installed, installing it with rustup when missing.
 fn ensure_thumb_target() -> Result<(), String> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map_err(|e| format!("rustup is needed to install the {THUMB} target: {e}"))?;
-    if String::from_utf8_lossy(&installed.stdout)
-        .lines()
-        .any(|l| l.trim() == THUMB)
-    {
-        return Ok(());
-    }
-    run("rustup", &["target", "add", THUMB]).map_err(|e| {
-        format!("the {THUMB} target is missing and could not be installed ({e}); install it with `rustup target add {THUMB}`")
-    })
+    setup::ensure_targets(&[(THUMB, "the Cortex-M4F build")])
 }
 
-/// `cargo xtask test`: every check CI runs.
+/// `cargo xtask test`: every check CI runs, after installing what the machine lacks (checked
+/// before anything is compiled, so a missing program stops the run in its first seconds).
 fn test() -> Result<(), String> {
+    setup::ensure_test_requirements(&workspace_root())?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(&cargo, &["fmt", "--all", "--check"])?;
     run(
