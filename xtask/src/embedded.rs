@@ -84,7 +84,7 @@ const BOARDS: [Board; 3] = [
     },
     // RISC-V code is less dense than Thumb, and its soft-float routines are larger: the `f64`
     // ones the seeded datasets need (add, mul, div, conversions) take 5.2 KB of `rnn` and the
-    // `f32` ones 2.2 KB (see the README, "What it costs"). Measured 17.3 KB / 26.1 KB; the
+    // `f32` ones 2.1 KB (see the README, "What it costs"). Measured 17.3 KB / 26.1 KB; the
     // budgets leave 2 KB of headroom.
     Board {
         target: "riscv32imac-unknown-none-elf",

@@ -1,5 +1,5 @@
 #![no_std]
-//! The computations of Unrolled's Cortex-M4F demo firmware, in one place.
+//! The computations of Unrolled's demo firmware (Cortex-M4F, Cortex-M0, RISC-V), in one place.
 //!
 //! The firmware binaries (`crates/firmware`) and the host runner (`embedded-demo-host`, this
 //! crate's binary) both call [`run`]: the board and the PC run literally the same code, and

@@ -138,14 +138,11 @@ fn settings(c: &Config) -> Vec<Setting> {
     ]
 }
 
-fn course_config() -> Config {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../course.toml");
-    Config::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 #[test]
 fn every_setting_matches_the_course_or_its_difference_is_explained() {
-    let settings = settings(&course_config());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../course.toml");
+    let config = Config::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let settings = settings(&config);
     let mut problems = Vec::new();
     for s in &settings {
         let same = s.course.len() == s.demo.len()
