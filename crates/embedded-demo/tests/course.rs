@@ -138,31 +138,30 @@ fn settings(c: &Config) -> Vec<Setting> {
     ]
 }
 
-#[test]
-fn every_setting_matches_the_course_or_its_difference_is_explained() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../course.toml");
-    let config = Config::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let settings = settings(&config);
+/// Every problem with `settings` against `differences`: a difference with no reason, a reason
+/// for a setting that is equal now, a reason for a setting never compared.
+fn problems(settings: &[Setting], differences: &[course::Difference]) -> Vec<String> {
+    let listed = |key: &str| differences.iter().any(|d| d.key == key);
     let mut problems = Vec::new();
-    for s in &settings {
+    for s in settings {
         let same = s.course.len() == s.demo.len()
             && s.course
                 .iter()
                 .zip(&s.demo)
                 .all(|(a, b)| a.to_bits() == b.to_bits());
-        match (same, course::difference(s.key)) {
-            (false, None) => problems.push(format!(
+        match (same, listed(s.key)) {
+            (false, false) => problems.push(format!(
                 "{}: course {:?}, demo {:?}, and no reason in course::DIFFERENCES",
                 s.key, s.course, s.demo
             )),
-            (true, Some(_)) => problems.push(format!(
+            (true, true) => problems.push(format!(
                 "{}: equal now ({:?}); remove it from course::DIFFERENCES",
                 s.key, s.demo
             )),
             _ => {}
         }
     }
-    for d in &course::DIFFERENCES {
+    for d in differences {
         if !settings.iter().any(|s| s.key == d.key) {
             problems.push(format!(
                 "{}: listed in course::DIFFERENCES but never compared",
@@ -170,7 +169,53 @@ fn every_setting_matches_the_course_or_its_difference_is_explained() {
             ));
         }
     }
+    problems
+}
+
+#[test]
+fn every_setting_matches_the_course_or_its_difference_is_explained() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../course.toml");
+    let config = Config::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let problems = problems(&settings(&config), &course::DIFFERENCES);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for d in &course::DIFFERENCES {
+        assert_eq!(course::difference(d.key), Some(d));
+        assert!(!d.why.is_empty(), "{}", d.key);
+    }
+}
+
+#[test]
+fn unexplained_stale_and_unknown_differences_are_each_reported() {
+    let setting = |key, course: f64, demo: f64| Setting {
+        key,
+        course: vec![course],
+        demo: vec![demo],
+    };
+    let why = |key| course::Difference {
+        key,
+        why: "a reason",
+    };
+    let settings = [
+        setting("same", 1.0, 1.0),
+        setting("differs", 1.0, 2.0),
+        setting("explained", 1.0, 2.0),
+        setting("stale", 3.0, 3.0),
+        // -0 and +0 are different bits: a sign change is a difference too.
+        setting("signed_zero", 0.0, -0.0),
+        Setting {
+            key: "shorter",
+            course: vec![1.0, 2.0],
+            demo: vec![1.0],
+        },
+    ];
+    let found = problems(&settings, &[why("explained"), why("stale"), why("unknown")]);
+    let has = |key: &str, text: &str| found.iter().any(|p| p.starts_with(key) && p.contains(text));
+    assert!(has("differs", "no reason"), "{found:?}");
+    assert!(has("stale", "equal now"), "{found:?}");
+    assert!(has("unknown", "never compared"), "{found:?}");
+    assert!(has("signed_zero", "no reason"), "{found:?}");
+    assert!(has("shorter", "no reason"), "{found:?}");
+    assert_eq!(found.len(), 5, "{found:?}");
 }
 
 #[test]
