@@ -1,5 +1,10 @@
-//! `cargo xtask embedded`: build the Cortex-M4F demo firmware, run it under QEMU, check every
-//! printed number against the host bit for bit, and measure what it costs in flash and RAM.
+//! `cargo xtask embedded`: build the demo firmware for every board, run it under QEMU, check
+//! every printed number against the host bit for bit, and measure what it costs in flash, RAM
+//! and instructions. Then check that the core packages as a crate (`publish_check`).
+//!
+//! To add a target: a row in [`BOARDS`] (and in [`TARGETS`], [`PACKAGES`] if it needs a new
+//! QEMU), a row in the firmware's `build.rs` with its `memory/<board>.x`, a runner in its
+//! `.cargo/config.toml`, and a timer in its `src/board.rs`.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -7,56 +12,120 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{THUMB, ensure_thumb_target, run as run_command};
+use super::run as run_command;
 
-/// The firmware crate, relative to the workspace root (its own workspace, thumb-only).
+/// The rustup targets the firmware is built for (one per row of [`BOARDS`]).
+pub const TARGETS: &[&str] = &[
+    "thumbv7em-none-eabihf",
+    "thumbv6m-none-eabi",
+    "riscv32imac-unknown-none-elf",
+];
+/// The Debian packages holding the emulators: `qemu-system-arm` (both ARM boards) and
+/// `qemu-system-misc` (`qemu-system-riscv32`).
+pub const PACKAGES: &[&str] = &["qemu-system-arm", "qemu-system-misc"];
+
+/// The firmware crate, relative to the workspace root (its own workspace, microcontrollers only).
 const FIRMWARE_DIR: &str = "crates/firmware";
-/// The emulator and its board: an MPS2 FPGA image with a Cortex-M4F.
-const QEMU: &str = "qemu-system-arm";
 /// How long one firmware run may take before it is killed.
-const QEMU_TIMEOUT: Duration = Duration::from_secs(120);
+const QEMU_TIMEOUT: Duration = Duration::from_secs(300);
+/// The demo binaries, in the order they run.
+const DEMOS: [&str; 2] = ["rnn", "mlp"];
 
-/// One firmware binary and its budgets, in bytes.
-struct Binary {
-    name: &'static str,
-    flash_budget: u64,
-    ram_budget: u64,
+/// What one binary may cost on one board, in bytes: flash, and RAM (static RAM + peak stack).
+#[derive(Clone, Copy)]
+struct Budget {
+    flash: u64,
+    ram: u64,
 }
 
-const BINARIES: [Binary; 2] = [
-    Binary {
-        name: "rnn",
-        flash_budget: 16 * 1024,
-        ram_budget: 4 * 1024,
+/// The budgets: `rnn` 16 KB flash / 4 KB RAM, `mlp` 24 KB / 8 KB.
+const RNN_BUDGET: Budget = Budget {
+    flash: 16 * 1024,
+    ram: 4 * 1024,
+};
+const MLP_BUDGET: Budget = Budget {
+    flash: 24 * 1024,
+    ram: 8 * 1024,
+};
+
+/// One target, the QEMU board it runs on, and its budgets (`rnn`, `mlp`).
+struct Board {
+    target: &'static str,
+    /// QEMU's `-machine` name (also `build.rs`'s board name).
+    machine: &'static str,
+    /// The core, for the table.
+    cpu: &'static str,
+    qemu: &'static str,
+    /// Arguments before `-machine` (e.g. `-cpu`).
+    qemu_cpu_args: &'static [&'static str],
+    /// The Debian package that holds `qemu`.
+    package: &'static str,
+    budgets: [Budget; 2],
+}
+
+const BOARDS: [Board; 3] = [
+    Board {
+        target: "thumbv7em-none-eabihf",
+        machine: "mps2-an386",
+        cpu: "Cortex-M4F",
+        qemu: "qemu-system-arm",
+        qemu_cpu_args: &["-cpu", "cortex-m4"],
+        package: "qemu-system-arm",
+        budgets: [RNN_BUDGET, MLP_BUDGET],
     },
-    Binary {
-        name: "mlp",
-        flash_budget: 24 * 1024,
-        ram_budget: 8 * 1024,
+    Board {
+        target: "thumbv6m-none-eabi",
+        machine: "microbit",
+        cpu: "Cortex-M0",
+        qemu: "qemu-system-arm",
+        qemu_cpu_args: &[],
+        package: "qemu-system-arm",
+        budgets: [RNN_BUDGET, MLP_BUDGET],
+    },
+    // RISC-V code is less dense than Thumb, and its soft-float routines are larger: the `f64`
+    // ones the seeded datasets need (add, mul, div, conversions) take 5.2 KB of `rnn` and the
+    // `f32` ones 2.1 KB (see the README, "What it costs"). Measured 17.3 KB / 26.1 KB; the
+    // budgets leave 2 KB of headroom.
+    Board {
+        target: "riscv32imac-unknown-none-elf",
+        machine: "sifive_e",
+        cpu: "RV32IMAC",
+        qemu: "qemu-system-riscv32",
+        qemu_cpu_args: &[],
+        package: "qemu-system-misc",
+        budgets: [
+            Budget {
+                flash: 20 * 1024,
+                ram: 4 * 1024,
+            },
+            Budget {
+                flash: 28 * 1024,
+                ram: 8 * 1024,
+            },
+        ],
     },
 ];
 
-/// What one binary costs.
-struct Size {
-    name: &'static str,
-    text: u64,
-    rodata: u64,
-    data: u64,
-    bss: u64,
-    /// Every other allocated section in flash (the vector table).
-    other_flash: u64,
+/// What one binary costs on one board, and how its run went.
+struct Row {
+    board: &'static Board,
+    demo: &'static str,
+    budget: Budget,
+    flash: u64,
+    static_ram: u64,
     stack: u64,
+    /// Instructions of the quiet Rprop run (`rnn` only).
+    rprop_instructions: Option<u64>,
+    /// Rprop iterations of that run, from the `rnn.rprop.iterations` record.
+    rprop_iterations: Option<u64>,
+    /// Numbers identical to the host's, and numbers in all.
+    identical: usize,
+    numbers: usize,
 }
 
-impl Size {
-    fn flash(&self) -> u64 {
-        self.other_flash + self.text + self.rodata + self.data
-    }
-    fn static_ram(&self) -> u64 {
-        self.data + self.bss
-    }
+impl Row {
     fn ram(&self) -> u64 {
-        self.static_ram() + self.stack
+        self.static_ram + self.stack
     }
 }
 
@@ -65,23 +134,34 @@ pub fn run() -> Result<(), String> {
     let root = workspace_root()?;
     let firmware = root.join(FIRMWARE_DIR);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    ensure_thumb_target()?;
+    ensure_targets()?;
     ensure_qemu()?;
 
     // The firmware is its own workspace: lint and build it from its folder, so its
-    // `.cargo/config.toml` (target, linker script) applies.
+    // `.cargo/config.toml` (runners, linker script) applies. One target at a time: each
+    // release build is a fat-LTO link.
     let manifest = firmware.join("Cargo.toml");
     let manifest = manifest.to_string_lossy();
     run_command(&cargo, &["fmt", "--manifest-path", &manifest, "--check"])?;
-    run_in(
-        &firmware,
-        &cargo,
-        &["clippy", "--release", "--locked", "--", "-D", "warnings"],
-    )?;
-    // Linking the release `rnn` (and `mlp`) is the proof that no panicking path is left: their
-    // panic handler calls an undefined function, so a surviving panic call fails the link.
-    run_in(&firmware, &cargo, &["build", "--release", "--locked"])
-        .map_err(|e| format!("{e}\n(an undefined `*_release_binary_has_a_panicking_path` symbol means a panic path survived optimisation)"))?;
+    for board in &BOARDS {
+        let t = board.target;
+        let lint = [
+            "clippy",
+            "--release",
+            "--locked",
+            "--target",
+            t,
+            "--",
+            "-D",
+            "warnings",
+        ];
+        run_in(&firmware, &cargo, &lint)?;
+        // Linking the release `rnn` (and `mlp`) is the proof that no panicking path is left:
+        // their panic handler calls an undefined function, so a surviving panic call fails
+        // the link, on every target.
+        run_in(&firmware, &cargo, &["build", "--release", "--locked", "--target", t])
+            .map_err(|e| format!("{e}\n(an undefined `*_release_binary_has_a_panicking_path` symbol means a panic path survived optimisation on {t})"))?;
+    }
     run_in(
         &root,
         &cargo,
@@ -97,70 +177,108 @@ pub fn run() -> Result<(), String> {
     let host_exe = root
         .join("target/release/embedded-demo-host")
         .with_extension(std::env::consts::EXE_EXTENSION);
-    let elf_dir = firmware.join("target").join(THUMB).join("release");
+    let mut host = BTreeMap::new();
+    for demo in DEMOS {
+        host.insert(demo, run_host(&host_exe, demo)?);
+    }
 
-    let mut sizes = Vec::new();
+    let mut rows = Vec::new();
     let mut failures = Vec::new();
-    for binary in &BINARIES {
-        let elf = elf_dir.join(binary.name);
-        let board = run_qemu(&elf)?;
-        let host = run_host(&host_exe, binary.name)?;
-        match compare(binary.name, &board.records, &host) {
-            Ok(n) => eprintln!(
-                "xtask: {}: all {n} numbers bit-for-bit identical on the board and the host",
-                binary.name
-            ),
-            Err(report) => failures.push(report),
-        }
-        let bytes = std::fs::read(&elf).map_err(|e| format!("reading {}: {e}", elf.display()))?;
-        let sections = elf32_sections(&bytes)?;
-        let mut size = Size {
-            name: binary.name,
-            text: 0,
-            rodata: 0,
-            data: 0,
-            bss: 0,
-            other_flash: 0,
-            stack: board.stack_peak,
-        };
-        for s in sections.iter().filter(|s| s.flags & SHF_ALLOC != 0) {
-            match s.name.as_str() {
-                ".text" => size.text += s.size,
-                ".rodata" => size.rodata += s.size,
-                ".data" => size.data += s.size,
-                ".bss" | ".uninit" => size.bss += s.size,
-                _ if s.kind != SHT_NOBITS => size.other_flash += s.size,
-                _ => size.bss += s.size,
+    for board in &BOARDS {
+        let elf_dir = firmware.join("target").join(board.target).join("release");
+        for (demo, budget) in DEMOS.into_iter().zip(board.budgets) {
+            let elf = elf_dir.join(demo);
+            let what = format!("{demo} on {} ({})", board.machine, board.target);
+            let run = run_qemu(board, &elf)?;
+            let host_lines = host.get(demo).map_or(&[][..], Vec::as_slice);
+            let numbers = host_lines.len();
+            let identical = match compare(demo, &run.records, host_lines) {
+                Ok(n) => {
+                    eprintln!("xtask: {what}: all {n} numbers bit-for-bit identical to the host");
+                    n
+                }
+                Err(report) => {
+                    failures.push(format!("{what}: {report}"));
+                    count_identical(&run.records, host_lines)
+                }
+            };
+            let bytes =
+                std::fs::read(&elf).map_err(|e| format!("reading {}: {e}", elf.display()))?;
+            let (flash, static_ram) = footprint(&elf32_sections(&bytes)?);
+            let row = Row {
+                board,
+                demo,
+                budget,
+                flash,
+                static_ram,
+                stack: run.stack_peak,
+                rprop_instructions: run.rprop_instructions,
+                rprop_iterations: record_value(&run.records, "rnn.rprop.iterations"),
+                identical,
+                numbers,
+            };
+            if row.flash > budget.flash {
+                failures.push(format!(
+                    "{what}: flash {} B exceeds its budget of {} B",
+                    row.flash, budget.flash
+                ));
             }
+            if row.ram() > budget.ram {
+                failures.push(format!(
+                    "{what}: static RAM + peak stack {} B exceeds its budget of {} B",
+                    row.ram(),
+                    budget.ram
+                ));
+            }
+            rows.push(row);
         }
-        if size.flash() > binary.flash_budget {
-            failures.push(format!(
-                "{}: flash {} B exceeds its budget of {} B",
-                binary.name,
-                size.flash(),
-                binary.flash_budget
-            ));
-        }
-        if size.ram() > binary.ram_budget {
-            failures.push(format!(
-                "{}: static RAM + peak stack {} B exceeds its budget of {} B",
-                binary.name,
-                size.ram(),
-                binary.ram_budget
-            ));
-        }
-        sizes.push(size);
     }
-    print_table(&sizes);
-    if failures.is_empty() {
-        eprintln!(
-            "xtask: embedded: both binaries ran on the board, match the host and fit their budgets"
-        );
-        Ok(())
-    } else {
-        Err(failures.join("\n"))
+    print_table(&rows);
+    if !failures.is_empty() {
+        return Err(failures.join("\n"));
     }
+    eprintln!(
+        "xtask: embedded: every binary ran on every board, matches the host and fits its budget"
+    );
+    publish_check()
 }
+
+/// The core as a crate people depend on: `cargo publish --dry-run -p unrolled` (packages the
+/// crate alone and builds it from the package, as crates.io would; `--allow-dirty` so it also
+/// runs on a work tree with edits), its README's example as a doc-test, and its examples run.
+pub fn publish_check() -> Result<(), String> {
+    let root = workspace_root()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run_in(
+        &root,
+        &cargo,
+        &[
+            "publish",
+            "--dry-run",
+            "--locked",
+            "--allow-dirty",
+            "-p",
+            "unrolled",
+        ],
+    )?;
+    run_in(
+        &root,
+        &cargo,
+        &["test", "--locked", "-p", "unrolled", "--doc"],
+    )?;
+    for example in EXAMPLES {
+        run_in(
+            &root,
+            &cargo,
+            &["run", "--locked", "-p", "unrolled", "--example", example],
+        )?;
+    }
+    eprintln!("xtask: the core packages, its README example and its examples run");
+    Ok(())
+}
+
+/// The core's examples (`crates/core/examples/`), each run by [`publish_check`].
+const EXAMPLES: [&str; 2] = ["rprop", "mlp"];
 
 /// The workspace root: the parent of this crate's manifest folder.
 fn workspace_root() -> Result<PathBuf, String> {
@@ -170,19 +288,57 @@ fn workspace_root() -> Result<PathBuf, String> {
         .ok_or_else(|| "cannot locate the workspace root".into())
 }
 
-/// Fail with install instructions if QEMU is not on the PATH.
-fn ensure_qemu() -> Result<(), String> {
-    match Command::new(QEMU)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-    {
-        Ok(s) if s.success() => Ok(()),
-        _ => Err(format!(
-            "`{QEMU}` is needed to run the firmware; install it, e.g. `apt-get install qemu-system-arm`"
-        )),
+/// Install every target of [`TARGETS`] that rustup lacks.
+fn ensure_targets() -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed to install the firmware targets: {e}"))?;
+    let installed = String::from_utf8_lossy(&installed.stdout);
+    let missing: Vec<&str> = TARGETS
+        .iter()
+        .copied()
+        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
     }
+    let mut args = vec!["target", "add"];
+    args.extend(&missing);
+    run_command("rustup", &args).map_err(|e| {
+        format!(
+            "the targets {} are missing and could not be installed ({e}); install them with `rustup target add {}`",
+            missing.join(", "),
+            missing.join(" ")
+        )
+    })
+}
+
+/// Fail with install instructions if a board's QEMU is not on the PATH.
+fn ensure_qemu() -> Result<(), String> {
+    let mut missing = Vec::new();
+    for board in &BOARDS {
+        let ok = Command::new(board.qemu)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok && !missing.iter().any(|(q, _)| *q == board.qemu) {
+            missing.push((board.qemu, board.package));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let programs: Vec<&str> = missing.iter().map(|(q, _)| *q).collect();
+    let packages: Vec<&str> = missing.iter().map(|(_, p)| *p).collect();
+    Err(format!(
+        "`{}` is needed to run the firmware; install it, e.g. `apt-get install --no-install-recommends {}` (all the emulators: {})",
+        programs.join("`, `"),
+        packages.join(" "),
+        PACKAGES.join(" ")
+    ))
 }
 
 /// `run`, in another folder.
@@ -190,34 +346,65 @@ fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
     crate::run_command(Command::new(program).args(args).current_dir(dir))
 }
 
+/// Flash (every allocated section with contents: vector table, code, read-only data, the
+/// initial values of `.data`) and static RAM (`.data` and the zeroed or uninitialised
+/// sections) of a linked ELF. riscv-rt's `.stack` and `.heap` only reserve the rest of RAM
+/// for the stack (measured by paint instead) and an empty heap: they are not counted.
+fn footprint(sections: &[Section]) -> (u64, u64) {
+    let (mut flash, mut ram) = (0, 0);
+    for s in sections.iter().filter(|s| s.flags & SHF_ALLOC != 0) {
+        if s.kind != SHT_NOBITS {
+            flash += s.size;
+            if s.name == ".data" {
+                ram += s.size;
+            }
+        } else if s.name != ".stack" && s.name != ".heap" {
+            ram += s.size;
+        }
+    }
+    (flash, ram)
+}
+
 /// What a firmware run printed.
 struct BoardRun {
     records: Vec<String>,
     stack_peak: u64,
+    rprop_instructions: Option<u64>,
 }
 
-/// Run `elf` under QEMU, killing it after [`QEMU_TIMEOUT`]; it must exit 0 after `# end ok`.
-fn run_qemu(elf: &Path) -> Result<BoardRun, String> {
-    let elf_arg = elf.to_string_lossy();
-    let args = [
-        "-cpu",
-        "cortex-m4",
+/// The QEMU command line for `elf` on `board`. `-icount shift=0` makes the virtual clock
+/// advance 1 ns per instruction, so the firmware's timers count instructions.
+fn qemu_args(board: &Board, elf: &str) -> Vec<String> {
+    let mut args: Vec<String> = board.qemu_cpu_args.iter().map(|a| (*a).into()).collect();
+    for a in [
         "-machine",
-        "mps2-an386",
+        board.machine,
         "-nographic",
         "-semihosting-config",
         "enable=on,target=native",
+        "-icount",
+        "shift=0",
         "-kernel",
-        &elf_arg,
-    ];
-    eprintln!("$ {QEMU} {}", args.join(" "));
-    let mut child = Command::new(QEMU)
+        elf,
+    ] {
+        args.push(a.into());
+    }
+    args
+}
+
+/// Run `elf` under `board`'s QEMU, killing it after [`QEMU_TIMEOUT`]; it must exit 0 after
+/// `# end ok`.
+fn run_qemu(board: &Board, elf: &Path) -> Result<BoardRun, String> {
+    let qemu = board.qemu;
+    let args = qemu_args(board, &elf.to_string_lossy());
+    eprintln!("$ {qemu} {}", args.join(" "));
+    let mut child = Command::new(qemu)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("could not start `{QEMU}`: {e}"))?;
+        .map_err(|e| format!("could not start `{qemu}`: {e}"))?;
     // Drain both pipes on their own threads so a chatty run cannot block on a full pipe.
     let drain = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
@@ -250,16 +437,16 @@ fn run_qemu(elf: &Path) -> Result<BoardRun, String> {
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("waiting for `{QEMU}`: {e}")),
+            Err(e) => return Err(format!("waiting for `{qemu}`: {e}")),
         }
     };
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
     // QEMU prints the semihosting console on stderr; accept either stream.
     let text = format!("{stdout}\n{stderr}");
-    let name = elf
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name = elf.file_name().map_or_else(String::new, |n| {
+        format!("{} on {}", n.to_string_lossy(), board.machine)
+    });
     let ended_ok = text.lines().any(|l| l.trim() == "# end ok");
     match status {
         None => {
@@ -277,10 +464,17 @@ fn run_qemu(elf: &Path) -> Result<BoardRun, String> {
     }
     let mut records = Vec::new();
     let mut stack_peak = None;
+    let mut rprop_instructions = None;
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if let Some(meta) = line.strip_prefix("# ") {
             if let Some(v) = meta.strip_prefix("stack_peak_bytes ") {
                 stack_peak = v.trim().parse::<u64>().ok();
+            } else if let Some(v) = meta.strip_prefix("rprop_instructions ") {
+                rprop_instructions = Some(
+                    v.trim()
+                        .parse::<u64>()
+                        .map_err(|_| format!("{name}: unreadable instruction count `{line}`"))?,
+                );
             }
         } else {
             records.push(line.to_string());
@@ -291,6 +485,7 @@ fn run_qemu(elf: &Path) -> Result<BoardRun, String> {
     Ok(BoardRun {
         records,
         stack_peak,
+        rprop_instructions,
     })
 }
 
@@ -390,34 +585,76 @@ fn compare(demo: &str, board: &[String], host: &[String]) -> Result<usize, Strin
     }
 }
 
-fn print_table(sizes: &[Size]) {
+/// The value of the record `name` (no index), as an integer.
+fn record_value(records: &[String], name: &str) -> Option<u64> {
+    records
+        .iter()
+        .filter_map(|l| split_record(l))
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, bits)| u64::from(bits))
+}
+
+/// How many of the host's records the board printed with the same kind and bits.
+fn count_identical(board: &[String], host: &[String]) -> usize {
+    let board: BTreeMap<&str, (&str, u32)> = board
+        .iter()
+        .filter_map(|l| split_record(l))
+        .map(|(n, k, b)| (n, (k, b)))
+        .collect();
+    host.iter()
+        .filter_map(|l| split_record(l))
+        .filter(|(n, k, b)| board.get(n) == Some(&(*k, *b)))
+        .count()
+}
+
+/// `n` with a thin space every three digits, as the README writes numbers: `17 758`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Instructions per Rprop iteration, to one decimal, or `n/a`.
+fn per_iteration(row: &Row) -> String {
+    match (row.rprop_instructions, row.rprop_iterations) {
+        (Some(n), Some(it)) if it > 0 => {
+            let tenths = (n * 10 + it / 2) / it;
+            format!("{}.{}", grouped(tenths / 10), tenths % 10)
+        }
+        _ => "n/a".into(),
+    }
+}
+
+fn print_table(rows: &[Row]) {
     println!();
     println!(
-        "Firmware sizes (thumbv7em-none-eabihf, release; measured: sections from the ELF, stack by paint):"
+        "Firmware on every board (release; flash and static RAM from the ELF, stack by paint, instructions under QEMU -icount):"
     );
     println!(
-        "| binary | flash | .vector_table | .text | .rodata | .data | .bss | static RAM | peak stack | RAM total | budget flash / RAM |"
+        "| target | board | binary | flash | static RAM | peak stack | instructions per Rprop iteration | identical to the host | budget flash / RAM |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-    for s in sizes {
-        let budget = BINARIES
-            .iter()
-            .find(|b| b.name == s.name)
-            .map_or_else(String::new, |b| {
-                format!("{} / {} B", b.flash_budget, b.ram_budget)
-            });
+    println!("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |");
+    for r in rows {
         println!(
-            "| `{}` | {} B | {} | {} | {} | {} | {} | {} B | {} B | {} B | {budget} |",
-            s.name,
-            s.flash(),
-            s.other_flash,
-            s.text,
-            s.rodata,
-            s.data,
-            s.bss,
-            s.static_ram(),
-            s.stack,
-            s.ram(),
+            "| `{}` | {} ({}) | `{}` | {} B | {} B | {} B | {} | {} of {} numbers | {} / {} B |",
+            r.board.target,
+            r.board.machine,
+            r.board.cpu,
+            r.demo,
+            grouped(r.flash),
+            grouped(r.static_ram),
+            grouped(r.stack),
+            per_iteration(r),
+            grouped(r.identical as u64),
+            grouped(r.numbers as u64),
+            grouped(r.budget.flash),
+            grouped(r.budget.ram),
         );
     }
     println!();
@@ -521,5 +758,79 @@ mod tests {
         assert!(elf32_sections(b"not an elf").is_err());
         assert!(elf32_sections(b"\x7fELF\x02\x01").is_err());
         assert!(elf32_sections(b"\x7fELF\x01\x01\x01").is_err()); // truncated
+    }
+
+    fn section(name: &str, kind: u32, flags: u32, size: u64) -> Section {
+        Section {
+            name: name.into(),
+            kind,
+            flags,
+            size,
+        }
+    }
+
+    #[test]
+    fn flash_and_static_ram_leave_out_reserved_stack_and_heap() {
+        const PROGBITS: u32 = 1;
+        let sections = [
+            section(".vector_table", PROGBITS, SHF_ALLOC, 192),
+            section(".text", PROGBITS, SHF_ALLOC, 1000),
+            section(".rodata", PROGBITS, SHF_ALLOC, 100),
+            section(".data", PROGBITS, SHF_ALLOC, 8),
+            section(".bss", SHT_NOBITS, SHF_ALLOC, 4),
+            section(".uninit", SHT_NOBITS, SHF_ALLOC, 2),
+            section(".stack", SHT_NOBITS, SHF_ALLOC, 16384),
+            section(".heap", SHT_NOBITS, SHF_ALLOC, 0),
+            section(".comment", PROGBITS, 0, 139),
+        ];
+        assert_eq!(footprint(&sections), (1300, 14));
+    }
+
+    #[test]
+    fn counts_identical_numbers_by_name_kind_and_bits() {
+        let host = lines("a f32 3f800000\nb f32 40000000\nc u32 00000001");
+        let board = lines("a f32 3f800000\nb f32 40000001\nc f32 00000001");
+        assert_eq!(count_identical(&board, &host), 1);
+        assert_eq!(count_identical(&host, &host), 3);
+        assert_eq!(count_identical(&[], &host), 0);
+        assert_eq!(record_value(&host, "c"), Some(1));
+        assert_eq!(record_value(&host, "d"), None);
+    }
+
+    #[test]
+    fn numbers_are_grouped_and_iterations_rounded() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(17_758), "17 758");
+        assert_eq!(grouped(84_217_000), "84 217 000");
+        let row = |instructions, iterations| Row {
+            board: &BOARDS[0],
+            demo: "rnn",
+            budget: RNN_BUDGET,
+            flash: 0,
+            static_ram: 0,
+            stack: 0,
+            rprop_instructions: instructions,
+            rprop_iterations: iterations,
+            identical: 0,
+            numbers: 0,
+        };
+        assert_eq!(per_iteration(&row(Some(4_113_360), Some(500))), "8 226.7");
+        assert_eq!(per_iteration(&row(Some(7), Some(2))), "3.5");
+        assert_eq!(per_iteration(&row(Some(5), Some(0))), "n/a");
+        assert_eq!(per_iteration(&row(None, Some(500))), "n/a");
+    }
+
+    #[test]
+    fn every_board_has_its_target_and_package_listed() {
+        for b in &BOARDS {
+            assert!(TARGETS.contains(&b.target), "{}", b.target);
+            assert!(PACKAGES.contains(&b.package), "{}", b.package);
+            let args = qemu_args(b, "fw.elf");
+            assert!(args.windows(2).any(|w| w == ["-machine", b.machine]));
+            assert!(args.windows(2).any(|w| w == ["-icount", "shift=0"]));
+            assert_eq!(args.last().map(String::as_str), Some("fw.elf"));
+        }
+        assert_eq!(TARGETS.len(), BOARDS.len());
     }
 }

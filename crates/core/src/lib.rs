@@ -1,44 +1,12 @@
-//! # unrolled — the math of backpropagation on fixed-size arrays
+// The crate's front page is its README, so the README's example runs as a doc-test.
+#![doc = include_str!("../README.md")]
 //!
-//! Every formula of the two Unrolled lessons, `no_std`, without a heap: sizes are const
-//! generics or buffers the caller owns, so the same code runs on a PC and on a Cortex-M4F.
-//! Every algorithm is generic over [`Scalar`] (`f32` and `f64`); `f64` reproduces the
-//! notebooks, `f32` is what a microcontroller runs, bit for bit the same on both.
+//! ## Modules
 //!
-//! | lesson 1: the linear RNN | |
-//! | --- | --- |
-//! | [`rnn`] | the model `S_k = S_{k-1}·w_rec + x_k·w_x`, its loss, BPTT, the loss surface |
-//! | [`gradcheck`] | BPTT against central differences |
-//! | [`optimise`] | Rprop and plain gradient descent for the two weights |
-//! | [`datasets`] | the seeded sequences (and lesson 2's Gaussian blobs) |
-//!
-//! | lesson 2: backpropagation from the ground up | |
-//! | --- | --- |
-//! | [`model`] | the model / loss / optimiser split: the [`Model`], [`Layer`] and [`Params`] traits |
-//! | [`loss`] | squared loss and hinge loss, each with its derivative |
-//! | [`linear`] | the linear model `wᵀx + b` |
-//! | [`dense`] | dense layers with bias, ReLU or identity activation |
-//! | [`mlp`] | chaining layers into MLPs of any depth: [`Mlp2551`], [`DeepRelu`] |
-//! | [`graph`] | split and join nodes: where a graph splits, gradients add |
-//! | [`sgd`] | stochastic gradient descent, loss history, optimising the data |
-//!
-//! Nothing panics through the public API: bad hyperparameters, mismatched shapes and numeric
-//! blow-ups are an [`Error`].
-//!
-//! ```
-//! use unrolled::{datasets, optimise::{rprop, RpropConfig}, rnn::{output, Weights}};
-//!
-//! // 20 binary sequences of length 10; each target is the number of ones.
-//! let (mut xs, mut ts) = ([[0.0_f64; 10]; 20], [0.0; 20]);
-//! datasets::binary_sequences(1, &mut xs, &mut ts)?;
-//!
-//! // Rprop from (-1.5, 2): the net learns to count (w_x = w_rec = 1).
-//! let mut w = Weights::new(-1.5, 2.0);
-//! let summary = rprop(&xs, &ts, &mut w, &RpropConfig::notebook(), 500, |_| {})?;
-//! assert!(summary.loss < 1e-3);
-//! assert_eq!(output(&[0.0, 1.0, 1.0, 0.0, 1.0], w).round(), 3.0);
-//! # Ok::<(), unrolled::Error>(())
-//! ```
+//! Lesson 1: [`rnn`], [`gradcheck`], [`optimise`], [`datasets`]. Lesson 2: [`model`] (the
+//! [`Model`], [`Layer`] and [`Params`] traits), [`loss`], [`linear`], [`dense`], [`mlp`]
+//! ([`Mlp2551`], [`DeepRelu`]), [`graph`], [`sgd`]. Shared: [`Scalar`], [`RandomStream`],
+//! [`Error`].
 #![no_std]
 #![forbid(unsafe_code)]
 

@@ -1,5 +1,5 @@
 #![no_std]
-//! The computations of Unrolled's Cortex-M4F demo firmware, in one place.
+//! The computations of Unrolled's demo firmware (Cortex-M4F, Cortex-M0, RISC-V), in one place.
 //!
 //! The firmware binaries (`crates/firmware`) and the host runner (`embedded-demo-host`, this
 //! crate's binary) both call [`run`]: the board and the PC run literally the same code, and
@@ -8,6 +8,7 @@
 //! firmware stays small and keeps no panicking path; `cargo xtask embedded` compares the lines
 //! the board prints with the lines the host prints, byte for byte.
 
+pub mod course;
 pub mod line;
 pub mod mlp;
 pub mod rnn;
@@ -77,10 +78,23 @@ pub struct Record {
     pub bits: u32,
 }
 
+/// A point in a run that a board may time; nothing is printed for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Just before a Rprop run that records nothing (see [`rnn::run`]).
+    QuietRpropStart,
+    /// Just after it.
+    QuietRpropEnd,
+}
+
 /// Where a demo's results go: printed over semihosting on the board, to stdout on the host.
 pub trait Sink {
     /// Take one result.
     fn record(&mut self, record: Record);
+
+    /// The run has reached `mark`: a board reads its instruction counter here. The default
+    /// does nothing, so the host's output is only records.
+    fn mark(&mut self, _mark: Mark) {}
 
     /// An `f32` result, by its bits.
     fn f32(&mut self, name: &'static str, value: f32) {

@@ -1,6 +1,6 @@
 //! Lesson 1 on the board: the binary dataset, the gradient check, Rprop and a test sequence.
 
-use crate::{COURSE_SEED, Error, Sink, fnv1a};
+use crate::{COURSE_SEED, Error, Mark, Sink, fnv1a};
 use unrolled::datasets::binary_sequences;
 use unrolled::gradcheck::{ParameterCheck, Tolerance, gradient_check};
 use unrolled::optimise::{RpropConfig, rprop};
@@ -32,7 +32,10 @@ pub const TEST_SEQUENCE: [f32; 12] = [0., 1., 1., 0., 0., 0., 0., 1., 0., 0., 1.
 /// Run lesson 1 in `f32`, sending every result to `sink`.
 ///
 /// Records: the dataset's checksums; both weights' gradient check; loss and weights at every
-/// Rprop iteration and after the last; the test sequence's output with the trained weights.
+/// Rprop iteration and after the last; whether a second Rprop run that records nothing (between
+/// [`Mark::QuietRpropStart`] and [`Mark::QuietRpropEnd`], so a board can count its instructions
+/// without the printing) ends on the same bits; the test sequence's output with the trained
+/// weights.
 pub fn run(sink: &mut impl Sink) -> Result<(), Error> {
     let mut xs = [[0.0_f32; LENGTH]; SEQUENCES];
     let mut ts = [0.0_f32; SEQUENCES];
@@ -45,6 +48,18 @@ pub fn run(sink: &mut impl Sink) -> Result<(), Error> {
     parameter_check(sink, GRADCHECK_W_X, &check.w_x);
     parameter_check(sink, GRADCHECK_W_REC, &check.w_rec);
     sink.u32("rnn.gradcheck.passed", u32::from(check.passed()));
+
+    sink.mark(Mark::QuietRpropStart);
+    let mut quiet_w = Weights::new(RPROP_START.0, RPROP_START.1);
+    let quiet = rprop(
+        &xs,
+        &ts,
+        &mut quiet_w,
+        &RpropConfig::notebook(),
+        RPROP_ITERATIONS,
+        |_| {},
+    )?;
+    sink.mark(Mark::QuietRpropEnd);
 
     let mut w = Weights::new(RPROP_START.0, RPROP_START.1);
     let summary = rprop(
@@ -63,6 +78,12 @@ pub fn run(sink: &mut impl Sink) -> Result<(), Error> {
     sink.f32("rnn.rprop.final.loss", summary.loss);
     sink.f32("rnn.rprop.final.w_x", summary.weights.w_x);
     sink.f32("rnn.rprop.final.w_rec", summary.weights.w_rec);
+    let same = |a: f32, b: f32| a.to_bits() == b.to_bits();
+    let quiet_same = same(quiet.loss, summary.loss)
+        && same(quiet.weights.w_x, summary.weights.w_x)
+        && same(quiet.weights.w_rec, summary.weights.w_rec)
+        && quiet.iterations == summary.iterations;
+    sink.u32("rnn.rprop.quiet_run_identical", u32::from(quiet_same));
 
     sink.f32("rnn.test.output", output(&TEST_SEQUENCE, summary.weights));
     Ok(())
@@ -132,6 +153,7 @@ mod tests {
         assert!((f("rnn.rprop.final.w_x") - 1.0).abs() < 0.05);
         assert!((f("rnn.rprop.final.w_rec") - 1.0).abs() < 0.05);
         assert_eq!(f("rnn.test.output").round(), 5.0);
+        assert_eq!(value(&c.0, "rnn.rprop.quiet_run_identical").bits, 1);
         let losses = c.0.iter().filter(|r| r.name == "rnn.rprop.loss").count();
         assert_eq!(losses, RPROP_ITERATIONS as usize);
     }

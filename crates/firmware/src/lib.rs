@@ -1,23 +1,26 @@
 #![no_std]
-//! What the demo binaries share: semihosting output without `core::fmt`, the stack's
-//! high-water mark, and a clean exit with the run's status.
+//! What the demo binaries share on every board: semihosting output without `core::fmt`, the
+//! stack's high-water mark, an instruction count for the quiet Rprop run, and a clean exit
+//! with the run's status.
 //!
 //! Every line a binary prints is either a record (`name kind hexbits`, the same bytes the host
-//! runner prints) or a line starting with `# ` that describes the run: `# stack_peak_bytes`,
-//! then `# end ok` or `# error ...`. QEMU's exit code is 0 only after `# end ok`.
+//! runner prints) or a line starting with `# ` that describes the run: `# rprop_instructions`,
+//! `# stack_peak_bytes`, then `# end ok` or `# error ...`. QEMU's exit code is 0 only after
+//! `# end ok`.
+//!
+//! The board (QEMU machine) is chosen by the target in `build.rs`, which sets `cfg(board)`:
+//! `mps2-an386` (Cortex-M4F), `microbit` (Cortex-M0), `sifive_e` (RV32IMAC).
 
+mod board;
+
+#[cfg(target_arch = "arm")]
 use cortex_m_semihosting::{debug, nr, syscall1};
-use unrolled_embedded_demo::{Demo, Error, Line, Record, Sink, describe, line};
+#[cfg(target_arch = "riscv32")]
+use riscv_semihosting::{debug, nr, syscall1};
+use unrolled_embedded_demo::{Demo, Error, Line, Mark, Record, Sink, describe, line};
 
-/// The value cortex-m-rt's `paint-stack` feature fills the stack with before `main`.
+/// The value the stack is filled with before `main` runs (cortex-m-rt's `paint-stack` value).
 const STACK_PAINT: u32 = 0xcccc_cccc;
-
-unsafe extern "C" {
-    /// Lowest address of the stack region (just above `.bss`), from cortex-m-rt's `link.x`.
-    static _stack_end: u32;
-    /// Initial stack pointer (the top of RAM), from cortex-m-rt's `link.x`.
-    static _stack_start: u32;
-}
 
 /// Print one line, followed by a newline, on the host's console (semihosting `SYS_WRITE0`).
 pub fn print(line: &Line) {
@@ -45,23 +48,37 @@ fn meta(text: &str) -> Line {
     line
 }
 
-/// Prints each record as it arrives.
-pub struct Semihosting;
+/// Prints each record as it arrives, and counts the instructions between the quiet Rprop
+/// run's marks.
+pub struct Semihosting {
+    /// The board's tick counter at [`Mark::QuietRpropStart`].
+    start: u32,
+    /// Ticks between the two marks, once both were reached.
+    rprop_ticks: Option<u32>,
+}
 
 impl Sink for Semihosting {
     fn record(&mut self, record: Record) {
         print(&Line::record(&record));
+    }
+
+    fn mark(&mut self, mark: Mark) {
+        let now = board::ticks();
+        match mark {
+            Mark::QuietRpropStart => self.start = now,
+            // The counters are 32 bits wide: the difference is right across one wrap.
+            Mark::QuietRpropEnd => self.rprop_ticks = Some(now.wrapping_sub(self.start)),
+        }
     }
 }
 
 /// Bytes of stack used so far: the distance from the stack's top to the lowest word that no
 /// longer holds the start-up paint.
 pub fn stack_peak_bytes() -> u32 {
-    let bottom = &raw const _stack_end as usize;
-    let top = &raw const _stack_start as usize;
+    let (bottom, top) = board::stack_bounds();
     let mut addr = bottom;
     while addr < top {
-        // SAFETY: every word between `_stack_end` and `_stack_start` is RAM, painted at reset.
+        // SAFETY: every word between the stack's bottom and top is RAM, painted at reset.
         let word = unsafe { core::ptr::read_volatile(addr as *const u32) };
         if word != STACK_PAINT {
             break;
@@ -71,10 +88,25 @@ pub fn stack_peak_bytes() -> u32 {
     (top - addr) as u32
 }
 
-/// Run `demo`, print its records and the stack's high-water mark, and exit QEMU with 0 on
-/// success or 1 on an error.
+/// Run `demo`, print its records, the quiet Rprop run's instruction count and the stack's
+/// high-water mark, and exit QEMU with 0 on success or 1 on an error.
 pub fn run_and_exit(demo: Demo) -> ! {
-    let result = unrolled_embedded_demo::run(demo, &mut Semihosting);
+    board::init();
+    let mut sink = Semihosting {
+        start: 0,
+        rprop_ticks: None,
+    };
+    let result = unrolled_embedded_demo::run(demo, &mut sink);
+    if let Some(ticks) = sink.rprop_ticks {
+        // Under `-icount shift=0` QEMU's virtual clock advances 1 ns per instruction.
+        let ns = u64::from(ticks) * board::TICK_NS_TIMES_2 / 2;
+        let mut line = meta("rprop_instructions ");
+        match u32::try_from(ns) {
+            Ok(n) => line.push_decimal(n),
+            Err(_) => line.push_str("overflow"),
+        }
+        print(&line);
+    }
     finish(result)
 }
 
@@ -117,10 +149,4 @@ pub fn exit(ok: bool) -> ! {
 pub fn fail(text: &str) -> ! {
     print(&meta(text));
     exit(false)
-}
-
-/// A hard fault (e.g. a stack overflow into the data) ends the run with failure, not a hang.
-#[cortex_m_rt::exception]
-unsafe fn HardFault(_frame: &cortex_m_rt::ExceptionFrame) -> ! {
-    fail("error hard fault")
 }

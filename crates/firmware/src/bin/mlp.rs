@@ -1,13 +1,17 @@
 #![no_std]
 #![no_main]
-//! Lesson 2 on a Cortex-M4F: two Gaussian blobs from the course's seed and a 2-5-5-1 MLP
+//! Lesson 2 on a microcontroller: two Gaussian blobs from the course's seed and a 2-5-5-1 MLP
 //! trained with SGD, in `f32`: loss checkpoints, final weights and accuracy as exact bits.
 //!
 //! The release build has no panicking path either, and the linker proves it: see [`panic`].
 
+#[cfg(target_arch = "arm")]
 use cortex_m_rt::entry;
+#[cfg(target_arch = "riscv32")]
+use riscv_rt::entry;
 use unrolled_embedded_demo::Demo;
 
+/// Run the demo, print its results and leave the emulator.
 #[entry]
 fn main() -> ! {
     unrolled_firmware::run_and_exit(Demo::Mlp)

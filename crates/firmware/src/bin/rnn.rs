@@ -1,13 +1,17 @@
 #![no_std]
 #![no_main]
-//! Lesson 1 on a Cortex-M4F: the binary dataset from the course's seed, the gradient check,
+//! Lesson 1 on a microcontroller: the binary dataset from the course's seed, the gradient check,
 //! Rprop and a test sequence, in `f32`, every result printed as exact bits.
 //!
 //! The release build has no panicking path, and the linker proves it: see [`panic`].
 
+#[cfg(target_arch = "arm")]
 use cortex_m_rt::entry;
+#[cfg(target_arch = "riscv32")]
+use riscv_rt::entry;
 use unrolled_embedded_demo::Demo;
 
+/// Run the demo, print its results and leave the emulator.
 #[entry]
 fn main() -> ! {
     unrolled_firmware::run_and_exit(Demo::Rnn)
