@@ -2,27 +2,17 @@
 //! every printed number against the host bit for bit, and measure what it costs in flash, RAM
 //! and instructions. Then check that the core packages as a crate (`publish_check`).
 //!
-//! To add a target: a row in [`BOARDS`] (and in [`TARGETS`], [`PACKAGES`] if it needs a new
-//! QEMU), a row in the firmware's `build.rs` with its `memory/<board>.x`, a runner in its
+//! To add a target: a row in [`BOARDS`] (and in `setup::TARGETS`, and `setup::PROGRAMS` if it
+//! needs another QEMU), a row in the firmware's `build.rs` with its `memory/<board>.x`, a runner in its
 //! `.cargo/config.toml`, and a timer in its `src/board.rs`.
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::run as run_command;
-
-/// The rustup targets the firmware is built for (one per row of [`BOARDS`]).
-pub const TARGETS: &[&str] = &[
-    "thumbv7em-none-eabihf",
-    "thumbv6m-none-eabi",
-    "riscv32imac-unknown-none-elf",
-];
-/// The Debian packages holding the emulators: `qemu-system-arm` (both ARM boards) and
-/// `qemu-system-misc` (`qemu-system-riscv32`).
-pub const PACKAGES: &[&str] = &["qemu-system-arm", "qemu-system-misc"];
 
 /// The firmware crate, relative to the workspace root (its own workspace, microcontrollers only).
 const FIRMWARE_DIR: &str = "crates/firmware";
@@ -58,8 +48,6 @@ struct Board {
     qemu: &'static str,
     /// Arguments before `-machine` (e.g. `-cpu`).
     qemu_cpu_args: &'static [&'static str],
-    /// The Debian package that holds `qemu`.
-    package: &'static str,
     budgets: [Budget; 2],
 }
 
@@ -70,7 +58,6 @@ const BOARDS: [Board; 3] = [
         cpu: "Cortex-M4F",
         qemu: "qemu-system-arm",
         qemu_cpu_args: &["-cpu", "cortex-m4"],
-        package: "qemu-system-arm",
         budgets: [RNN_BUDGET, MLP_BUDGET],
     },
     Board {
@@ -79,7 +66,6 @@ const BOARDS: [Board; 3] = [
         cpu: "Cortex-M0",
         qemu: "qemu-system-arm",
         qemu_cpu_args: &[],
-        package: "qemu-system-arm",
         budgets: [RNN_BUDGET, MLP_BUDGET],
     },
     // RISC-V code is less dense than Thumb, and its soft-float routines are larger: the `f64`
@@ -92,7 +78,6 @@ const BOARDS: [Board; 3] = [
         cpu: "RV32IMAC",
         qemu: "qemu-system-riscv32",
         qemu_cpu_args: &[],
-        package: "qemu-system-misc",
         budgets: [
             Budget {
                 flash: 20 * 1024,
@@ -131,11 +116,19 @@ impl Row {
 
 /// `cargo xtask embedded`.
 pub fn run() -> Result<(), String> {
-    let root = workspace_root()?;
+    let root = crate::workspace_root();
     let firmware = root.join(FIRMWARE_DIR);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    ensure_targets()?;
-    ensure_qemu()?;
+    let targets: Vec<(&str, &str)> = BOARDS
+        .iter()
+        .map(|b| (b.target, "the demo firmware"))
+        .collect();
+    crate::setup::ensure_targets(&targets)?;
+    let programs: Vec<&crate::setup::Program> = crate::setup::PROGRAMS
+        .iter()
+        .filter(|p| BOARDS.iter().any(|b| b.qemu == p.command))
+        .collect();
+    crate::setup::ensure_programs(&programs)?;
 
     // The firmware is its own workspace: lint and build it from its folder, so its
     // `.cargo/config.toml` (runners, linker script) applies. One target at a time: each
@@ -247,7 +240,7 @@ pub fn run() -> Result<(), String> {
 /// crate alone and builds it from the package, as crates.io would; `--allow-dirty` so it also
 /// runs on a work tree with edits), its README's example as a doc-test, and its examples run.
 pub fn publish_check() -> Result<(), String> {
-    let root = workspace_root()?;
+    let root = crate::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run_in(
         &root,
@@ -279,67 +272,6 @@ pub fn publish_check() -> Result<(), String> {
 
 /// The core's examples (`crates/core/examples/`), each run by [`publish_check`].
 const EXAMPLES: [&str; 2] = ["rprop", "mlp"];
-
-/// The workspace root: the parent of this crate's manifest folder.
-fn workspace_root() -> Result<PathBuf, String> {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .ok_or_else(|| "cannot locate the workspace root".into())
-}
-
-/// Install every target of [`TARGETS`] that rustup lacks.
-fn ensure_targets() -> Result<(), String> {
-    let installed = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output()
-        .map_err(|e| format!("rustup is needed to install the firmware targets: {e}"))?;
-    let installed = String::from_utf8_lossy(&installed.stdout);
-    let missing: Vec<&str> = TARGETS
-        .iter()
-        .copied()
-        .filter(|t| !installed.lines().any(|l| l.trim() == *t))
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let mut args = vec!["target", "add"];
-    args.extend(&missing);
-    run_command("rustup", &args).map_err(|e| {
-        format!(
-            "the targets {} are missing and could not be installed ({e}); install them with `rustup target add {}`",
-            missing.join(", "),
-            missing.join(" ")
-        )
-    })
-}
-
-/// Fail with install instructions if a board's QEMU is not on the PATH.
-fn ensure_qemu() -> Result<(), String> {
-    let mut missing = Vec::new();
-    for board in &BOARDS {
-        let ok = Command::new(board.qemu)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok && !missing.iter().any(|(q, _)| *q == board.qemu) {
-            missing.push((board.qemu, board.package));
-        }
-    }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let programs: Vec<&str> = missing.iter().map(|(q, _)| *q).collect();
-    let packages: Vec<&str> = missing.iter().map(|(_, p)| *p).collect();
-    Err(format!(
-        "`{}` is needed to run the firmware; install it, e.g. `apt-get install --no-install-recommends {}` (all the emulators: {})",
-        programs.join("`, `"),
-        packages.join(" "),
-        PACKAGES.join(" ")
-    ))
-}
 
 /// `run`, in another folder.
 fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<(), String> {
@@ -824,13 +756,20 @@ mod tests {
     #[test]
     fn every_board_has_its_target_and_package_listed() {
         for b in &BOARDS {
-            assert!(TARGETS.contains(&b.target), "{}", b.target);
-            assert!(PACKAGES.contains(&b.package), "{}", b.package);
+            assert!(
+                crate::setup::TARGETS.iter().any(|(t, _)| *t == b.target),
+                "{}",
+                b.target
+            );
+            assert!(
+                crate::setup::PROGRAMS.iter().any(|p| p.command == b.qemu),
+                "{}",
+                b.qemu
+            );
             let args = qemu_args(b, "fw.elf");
             assert!(args.windows(2).any(|w| w == ["-machine", b.machine]));
             assert!(args.windows(2).any(|w| w == ["-icount", "shift=0"]));
             assert_eq!(args.last().map(String::as_str), Some("fw.elf"));
         }
-        assert_eq!(TARGETS.len(), BOARDS.len());
     }
 }

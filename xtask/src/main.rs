@@ -54,7 +54,7 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root: the parent of this crate's folder.
-fn workspace_root() -> std::path::PathBuf {
+pub(crate) fn workspace_root() -> std::path::PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().unwrap_or(manifest).to_path_buf()
 }

@@ -21,17 +21,29 @@ pub struct Program {
 }
 
 /// The Rust targets `cargo xtask test` builds for, with what needs each.
-pub const TARGETS: &[(&str, &str)] = &[(
-    crate::THUMB,
-    "the core's Cortex-M4F build and the demo firmware",
-)];
+pub const TARGETS: &[(&str, &str)] = &[
+    (
+        crate::THUMB,
+        "the core's Cortex-M4F build and the demo firmware",
+    ),
+    ("thumbv6m-none-eabi", "the demo firmware on a Cortex-M0"),
+    (
+        "riscv32imac-unknown-none-elf",
+        "the demo firmware on RISC-V",
+    ),
+];
 
 /// The programs `cargo xtask test` runs.
 pub const PROGRAMS: &[Program] = &[
     Program {
         command: "qemu-system-arm",
         package: "qemu-system-arm",
-        needed_by: "cargo xtask embedded (the firmware under QEMU)",
+        needed_by: "cargo xtask embedded (the Cortex-M4F and Cortex-M0 firmware under QEMU)",
+    },
+    Program {
+        command: "qemu-system-riscv32",
+        package: "qemu-system-misc",
+        needed_by: "cargo xtask embedded (the RISC-V firmware under QEMU)",
     },
     Program {
         command: "chromium",
