@@ -127,7 +127,8 @@ fn main_inner() -> Result<(), String> {
     let runner = Runner {
         root: root.clone(),
         config: options.config,
-        templates: templates.clone(),
+        // Relative, as the runner runs in the checkout: its errors then name `templates/…`.
+        templates: PathBuf::from("templates"),
         exe,
         cargo: std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()),
     };

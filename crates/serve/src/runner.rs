@@ -109,7 +109,7 @@ pub struct Runner {
     pub root: PathBuf,
     /// The config, as given (relative to `root` or absolute).
     pub config: PathBuf,
-    /// The templates folder, read at run time.
+    /// The templates folder, read at run time (relative to `root` or absolute).
     pub templates: PathBuf,
     /// The `unrolled-report` binary.
     pub exe: PathBuf,
