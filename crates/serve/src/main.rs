@@ -22,9 +22,9 @@ mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use runner::{Outcome, Runner, Scratch};
@@ -118,12 +118,13 @@ fn main_inner() -> Result<(), String> {
         Some(exe) => exe,
         None => default_runner(&root),
     };
-    if !exe.is_file() {
-        return Err(format!(
-            "no runner at {}: build it with `cargo build --release -p unrolled-report` (cargo xtask serve does)",
+    // Absolute, as the runner is started in the checkout, not here.
+    let exe = exe.canonicalize().map_err(|e| {
+        format!(
+            "no runner at {} ({e}): build it with `cargo build --release -p unrolled-report` (cargo xtask serve does)",
             exe.display()
-        ));
-    }
+        )
+    })?;
     let runner = Runner {
         root: root.clone(),
         config: options.config,
@@ -138,12 +139,10 @@ fn main_inner() -> Result<(), String> {
     let (events, received) = channel();
     {
         let stop = Arc::clone(&stop);
-        let events = Mutex::new(events.clone());
+        let events = events.clone();
         ctrlc::set_handler(move || {
             stop.store(true, Ordering::SeqCst);
-            if let Ok(events) = events.lock() {
-                let _ = events.send(Event::Stop);
-            }
+            let _ = events.send(Event::Stop);
         })
         .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
     }
@@ -163,11 +162,9 @@ fn main_inner() -> Result<(), String> {
         std::thread::spawn(move || server::run(http, shared, port))
     };
     println!("unrolled-serve: serving the course at http://127.0.0.1:{port}/ (Ctrl-C stops)");
-    let events = Mutex::new(events);
+    // A send fails only once the build loop has ended: the server is stopping then.
     let inputs = Inputs::watch(templates, crates, config, move |paths| {
-        if let Ok(events) = events.lock() {
-            let _ = events.send(Event::Changed(paths));
-        }
+        let _ = events.send(Event::Changed(paths));
     });
     let result = match inputs {
         Ok(mut inputs) => {
@@ -237,25 +234,39 @@ fn build_loop(
     // A failed runner build is retried on every change until it succeeds, so a template edit
     // in between does not hide it behind the old runner's pages.
     let mut runner_broken = false;
+    let mut showing_error = false;
     loop {
         if change.config {
             inputs.read_config();
         }
-        let start = Instant::now();
         let mut failed = None;
         if change.runner || runner_broken {
             println!("unrolled-serve: crates/ changed, rebuilding the runner…");
+            let start = Instant::now();
+            let before = modified(&runner.exe);
             match runner.rebuild(stop) {
                 Outcome::Stopped => return,
                 Outcome::Failed(text) => failed = Some(text),
-                Outcome::Done(()) => println!(
-                    "unrolled-serve: rebuilt the runner in {:.1} s",
-                    start.elapsed().as_secs_f64()
-                ),
+                Outcome::Done(()) => {
+                    // A change outside the runner's crates leaves it as it was: no new pages
+                    // then, unless they show an error that this build may have fixed.
+                    let rebuilt = modified(&runner.exe) != before;
+                    change.course |= rebuilt || showing_error;
+                    println!(
+                        "unrolled-serve: {} in {:.1} s",
+                        if rebuilt {
+                            "rebuilt the runner"
+                        } else {
+                            "the runner is up to date"
+                        },
+                        start.elapsed().as_secs_f64()
+                    );
+                }
             }
             runner_broken = failed.is_some();
         }
         if failed.is_none() && change.course {
+            let start = Instant::now();
             match runner.generate(scratch, stop) {
                 Outcome::Stopped => return,
                 Outcome::Failed(text) => failed = Some(text),
@@ -265,6 +276,7 @@ fn build_loop(
                         s.files = Some(Arc::clone(&files));
                         s.error = None;
                     });
+                    showing_error = false;
                     println!(
                         "unrolled-serve: rebuilt the course in {:.0} ms",
                         start.elapsed().as_secs_f64() * 1e3
@@ -276,12 +288,18 @@ fn build_loop(
             eprintln!("{text}");
             eprintln!("unrolled-serve: the last good pages stay served; save a fix to rebuild");
             publisher.publish(|s| s.error = Some(text));
+            showing_error = true;
         }
         match next_change(events, inputs) {
             Some(next) => change = next,
             None => return,
         }
     }
+}
+
+/// When `file` was last modified, if it can be told.
+fn modified(file: &Path) -> Option<SystemTime> {
+    std::fs::metadata(file).and_then(|m| m.modified()).ok()
 }
 
 /// Wait for the next batch of changes that asks for something; `None` on Ctrl-C.
@@ -304,7 +322,7 @@ fn next_change(events: &Receiver<Event>, inputs: &Inputs) -> Option<Change> {
                 Err(RecvTimeoutError::Timeout) => break,
             }
         }
-        if change.course {
+        if change.course || change.runner {
             return Some(change);
         }
     }

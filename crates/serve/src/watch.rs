@@ -1,5 +1,6 @@
 //! What is watched, and what a changed path means: the templates and the config (with the
-//! dataset files it names) regenerate the course; `crates/` rebuilds the runner first.
+//! dataset files it names) regenerate the course; `crates/` rebuilds the runner (and the course
+//! if the runner changed).
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -9,7 +10,8 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher, event::Acces
 /// What a batch of changed paths asks for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Change {
-    /// Rebuild `unrolled-report` (a Rust source under `crates/` changed), then regenerate.
+    /// Rebuild `unrolled-report` (something under `crates/` changed), and regenerate the
+    /// course if that changed the runner.
     pub runner: bool,
     /// Regenerate the course.
     pub course: bool,
@@ -117,7 +119,6 @@ impl Inputs {
                 && !is_editor_file(&path)
             {
                 change.runner = true;
-                change.course = true;
             }
         }
         change
@@ -224,7 +225,6 @@ mod tests {
         };
         let runner = Change {
             runner: true,
-            course: true,
             ..Change::default()
         };
         let config = Change {

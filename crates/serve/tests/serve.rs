@@ -3,6 +3,7 @@
 //! seconds, a broken config, template or dataset shows its error (as the runner's command line
 //! prints it) over the last good page, a fix brings the course back, and Ctrl-C stops the
 //! server leaving no scratch folder. Every wait has a deadline.
+#![cfg(unix)] // Ctrl-C is sent with `kill -INT`, and the fake cargo is a shell script.
 #![allow(clippy::unwrap_used, clippy::panic)] // test code: a failure should stop the test loudly
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -109,12 +110,17 @@ struct Serve {
 
 impl Serve {
     fn start(checkout: &Checkout, runner: &Path) -> Self {
+        Self::start_with(checkout, runner, &[])
+    }
+
+    fn start_with(checkout: &Checkout, runner: &Path, env: &[(&str, &Path)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_unrolled-serve"))
             .args(["--root"])
             .arg(&checkout.root)
             .args(["--port", "0", "--runner"])
             .arg(runner)
             .env("TMPDIR", checkout.root.join("tmp"))
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -436,7 +442,14 @@ fn a_failing_first_build_shows_its_error_until_fixed() {
         &base.replacen("{% endblock %}", "", 1),
     );
     let expected = checkout.command_line_error(&runner);
-    let serve = Serve::start(&checkout, &runner);
+    // The runner named relative to where the server starts (cargo runs tests in the crate's
+    // folder), not to the checkout it runs the course in.
+    let relative = match runner.strip_prefix(workspace()) {
+        Ok(inside) => Path::new("../..").join(inside),
+        Err(_) => runner.clone(), // CARGO_TARGET_DIR outside the workspace
+    };
+    assert!(relative.is_file(), "{}", relative.display());
+    let serve = Serve::start(&checkout, &relative);
     let (page, _) = serve.wait_for("/", FIRST_BUILD, "showing the error", |status, body| {
         status == 503 && body.contains(OVERLAY)
     });
@@ -445,6 +458,54 @@ fn a_failing_first_build_shows_its_error_until_fixed() {
     let (page, _) = serve.wait_for("/", REBUILD, "built", |status, _| status == 200);
     assert!(!page.contains(OVERLAY));
     serve.interrupt();
+    assert_eq!(
+        std::fs::read_dir(checkout.root.join("tmp"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
+
+/// A stand-in for cargo: fails printing `compile-error` while that file exists in the checkout,
+/// else records its arguments in `cargo-calls` and succeeds (leaving the runner as it is).
+const FAKE_CARGO: &str = "#!/bin/sh
+if [ -f compile-error ]; then cat compile-error >&2; exit 101; fi
+echo \"$@\" >> cargo-calls
+";
+
+#[test]
+fn a_change_under_crates_rebuilds_the_runner_and_shows_its_compile_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let runner = runner();
+    let checkout = Checkout::new("unrolled-serve-test-crates");
+    std::fs::create_dir_all(checkout.root.join("crates/core/src")).unwrap();
+    checkout.write("crates/core/src/rnn.rs", "pub fn f() {}\n");
+    checkout.write("fake-cargo", FAKE_CARGO);
+    let cargo = checkout.root.join("fake-cargo");
+    std::fs::set_permissions(&cargo, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let serve = Serve::start_with(&checkout, &runner, &[("CARGO", &cargo)]);
+    serve.wait_for("/", FIRST_BUILD, "built", |status, _| status == 200);
+
+    let error = "error[E0308]: mismatched types\n --> crates/core/src/rnn.rs:1:14";
+    checkout.write("compile-error", error);
+    checkout.write("crates/core/src/rnn.rs", "pub fn f() { 1 }\n");
+    let (page, _) = serve.wait_for("/", REBUILD, "showing the compile error", |_, body| {
+        body.contains(OVERLAY)
+    });
+    assert!(page.contains(&escape(error)), "{page}");
+    assert!(page.contains("<h1>"), "over the last good page");
+
+    std::fs::remove_file(checkout.root.join("compile-error")).unwrap();
+    checkout.write("crates/core/src/rnn.rs", "pub fn f() {}\n");
+    serve.wait_for("/", REBUILD, "fixed", |_, body| !body.contains(OVERLAY));
+    // One build per batch of events (a save may come in two batches), each the same command.
+    let calls = checkout.read("cargo-calls");
+    assert!(calls.lines().count() >= 1, "{calls}");
+    for call in calls.lines() {
+        assert_eq!(call, "build --release --color never -p unrolled-report");
+    }
+    let stdout = serve.interrupt();
+    assert!(stdout.contains("the runner is up to date"), "{stdout}");
     assert_eq!(
         std::fs::read_dir(checkout.root.join("tmp"))
             .unwrap()
