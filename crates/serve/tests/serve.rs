@@ -513,3 +513,72 @@ fn a_change_under_crates_rebuilds_the_runner_and_shows_its_compile_error() {
         0
     );
 }
+
+/// Run the server to its end (it must fail at start): its standard error.
+fn failing_start(checkout: &Checkout, args: &[&str]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unrolled-serve"))
+        .arg("--root")
+        .arg(&checkout.root)
+        .args(args)
+        .env("TMPDIR", checkout.root.join("tmp"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = collect(child.stderr.take().unwrap(), None);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > REBUILD {
+            let _ = child.kill();
+            panic!("still running with {args:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(!status.success(), "{args:?} started");
+    // The reader thread finishes once the pipe closes with the process.
+    let start = Instant::now();
+    while !stderr.lock().unwrap().ends_with('\n') && start.elapsed() < REBUILD {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    stderr.lock().unwrap().clone()
+}
+
+#[test]
+fn bad_starts_are_clear_errors_that_leave_nothing_behind() {
+    let runner = runner();
+    let checkout = Checkout::new("unrolled-serve-test-bad-start");
+    let runner = runner.to_str().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for (args, expected) in [
+        (
+            vec!["--port", port.as_str(), "--runner", runner],
+            format!("cannot listen on 127.0.0.1:{port}"),
+        ),
+        (
+            vec!["--port", "0", "--runner", "no/such/runner"],
+            "no runner at no/such/runner".to_string(),
+        ),
+        (
+            vec!["--port", "0", "--runner", runner, "--config", "nope.toml"],
+            "nope.toml: no such config file".to_string(),
+        ),
+        (vec!["--port", "65536"], "--port needs a number".to_string()),
+    ] {
+        let stderr = failing_start(&checkout, &args);
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("unrolled-serve: error: "), "{stderr}");
+        assert_eq!(
+            std::fs::read_dir(checkout.root.join("tmp"))
+                .unwrap()
+                .count(),
+            0,
+            "{args:?} left a scratch folder"
+        );
+    }
+    drop(taken);
+}
