@@ -73,6 +73,8 @@ pub fn run(command: &mut Command, stop: &AtomicBool) -> Result<Ended, String> {
             return Ok(Ended::Stopped);
         }
         match child.try_wait() {
+            // Ctrl-C in a terminal reaches the child too: its failure then is no error.
+            Ok(Some(_)) if stop.load(Ordering::SeqCst) => return Ok(Ended::Stopped),
             Ok(Some(status)) => break status,
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(e) => {
