@@ -133,7 +133,8 @@ fn overlay(error: &str) -> String {
          box-shadow:0 4px 16px rgba(0,0,0,.5)\">\n\
          <summary style=\"cursor:pointer;font-weight:bold\">The course could not be rebuilt \
          (the page below is the last good build)</summary>\n\
-         <pre style=\"white-space:pre-wrap;font:14px/1.45 ui-monospace,monospace;margin:.75rem 0\">{}</pre>\n\
+         <pre style=\"white-space:pre-wrap;font:14px/1.45 ui-monospace,monospace;margin:.75rem 0;\
+         padding:.75rem;border:0;border-radius:4px;background:#1c0303;color:#ffe4e4\">{}</pre>\n\
          <p style=\"margin:0\">Fix the file and save: this page reloads by itself.</p>\n</details>\n",
         escape(error)
     )
