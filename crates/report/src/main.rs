@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 use unrolled_report::generate_with_templates;
 
-const USAGE: &str = "usage: unrolled-report [--config FILE] [--out DIR]
+const USAGE: &str = "usage: unrolled-report [--config FILE] [--out DIR] [--templates DIR]
   --config FILE   the course config (default: course.toml)
   --out DIR       where results.json is written (default: reports)
   --templates DIR read the templates from DIR at run time (default: the compiled-in ones)";
