@@ -6,6 +6,7 @@ mod bench;
 mod browser;
 mod embedded;
 mod report;
+mod serve;
 mod setup;
 
 use std::path::Path;
@@ -20,6 +21,8 @@ USAGE:
 COMMANDS:
     report      Run every experiment and regenerate the course into reports/
                 [--config FILE] [--out DIR] [--check: fail if reports/ is stale]
+    serve       Preview the course on 127.0.0.1 and rebuild it on every save
+                [--config FILE] [--port N: 0 picks a free one; default 3000]
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build, the pages
     bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS)
     embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
             Path::new(args.get(1).map_or("reports", String::as_str)),
         ),
         Some("report") => report::report(args.get(1..).unwrap_or_default()),
+        Some("serve") => serve::serve(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {

@@ -82,11 +82,23 @@ pub fn generate(
     out_dir: &Path,
     report: &mut dyn FnMut(&str, Duration),
 ) -> Result<(Results, course::Rendered), Error> {
+    generate_with_templates(config_path, out_dir, None, report)
+}
+
+/// [`generate`] with the templates read from the folder `templates` at run time (`None`: the
+/// compiled-in ones), as [`course::render_with_templates`] reads them.
+pub fn generate_with_templates(
+    config_path: &Path,
+    out_dir: &Path,
+    templates: Option<&Path>,
+    report: &mut dyn FnMut(&str, Duration),
+) -> Result<(Results, course::Rendered), Error> {
     let config = Config::load(config_path)?;
     let results = run_with_progress(&config, report)?;
     write_results(&results, out_dir)?;
     let start = Instant::now();
-    let rendered = course::render(&results, out_dir).map_err(Error::new)?;
+    let rendered =
+        course::render_with_templates(&results, out_dir, templates).map_err(Error::new)?;
     report("course pages and figures", start.elapsed());
     Ok((results, rendered))
 }

@@ -1,5 +1,5 @@
-//! `unrolled-report --config FILE --out DIR`: run every experiment, write `DIR/results.json`
-//! and render the course pages from it into `DIR`.
+//! `unrolled-report --config FILE --out DIR [--templates DIR]`: run every experiment, write
+//! `DIR/results.json` and render the course pages from it into `DIR`.
 //!
 //! Prints one line per experiment with its time, then the total. Nothing is written unless
 //! every experiment succeeded; `cargo xtask report` adds the swap into `reports/`.
@@ -7,11 +7,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use unrolled_report::generate;
+use unrolled_report::generate_with_templates;
 
-const USAGE: &str = "usage: unrolled-report [--config FILE] [--out DIR]
+const USAGE: &str = "usage: unrolled-report [--config FILE] [--out DIR] [--templates DIR]
   --config FILE   the course config (default: course.toml)
-  --out DIR       where results.json is written (default: reports)";
+  --out DIR       where results.json is written (default: reports)
+  --templates DIR read the templates from DIR at run time (default: the compiled-in ones)";
 
 fn main() -> ExitCode {
     match main_inner() {
@@ -26,12 +27,14 @@ fn main() -> ExitCode {
 fn main_inner() -> Result<(), String> {
     let mut config_path = PathBuf::from("course.toml");
     let mut out_dir = PathBuf::from("reports");
+    let mut templates: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| args.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
         match arg.as_str() {
             "--config" => config_path = value("--config")?.into(),
             "--out" => out_dir = value("--out")?.into(),
+            "--templates" => templates = Some(value("--templates")?.into()),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -40,9 +43,14 @@ fn main_inner() -> Result<(), String> {
         }
     }
     let start = Instant::now();
-    let (_, rendered) = generate(&config_path, &out_dir, &mut |name, time| {
-        println!("{name:<44} {:>9.3} ms", time.as_secs_f64() * 1e3);
-    })
+    let (_, rendered) = generate_with_templates(
+        &config_path,
+        &out_dir,
+        templates.as_deref(),
+        &mut |name, time| {
+            println!("{name:<44} {:>9.3} ms", time.as_secs_f64() * 1e3);
+        },
+    )
     .map_err(|e| e.to_string())?;
     println!(
         "{:<44} {:>9.3} ms",

@@ -78,6 +78,16 @@ pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, String> {
 /// Errors: a results layout the templates do not expect (a missing value is an error, never an
 /// empty string), a figure that cannot be drawn, or a page, figure or total over its budget.
 pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, String> {
+    render_with_templates(results, out_dir, None)
+}
+
+/// [`render`] with the templates read from the folder `templates` at run time (`None`: the
+/// compiled-in ones), as [`pages::environment_from`] reads them.
+pub fn render_with_templates(
+    results: &Results,
+    out_dir: &Path,
+    templates: Option<&Path>,
+) -> Result<Rendered, String> {
     let value = serde_json::to_value(results).map_err(|e| format!("serializing results: {e}"))?;
     let figures = figures(results)?;
     let mut rendered = Rendered::default();
@@ -90,7 +100,7 @@ pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, String> {
         }
         rendered.figures.push((name.clone(), svg.len()));
     }
-    let env = pages::environment(figures)?;
+    let env = pages::environment_from(figures, templates)?;
     let r = minijinja::Value::from_serialize(&value);
     std::fs::create_dir_all(out_dir).map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
     for (page, _) in pages::PAGES {

@@ -1,13 +1,16 @@
 //! The pages: minijinja templates from `templates/`, with autoescape and strict undefined.
 //!
-//! The templates are compiled into the binary, their `$…$` math converted to MathML first.
+//! The templates are compiled into the binary, their `$…$` math converted to MathML first;
+//! [`environment_from`] reads them from a folder at run time instead (for previews).
 //! A page sees the results as `r` (the very structure of `results.json`), and three helpers:
 //! `figure(name)` inlines a rendered SVG, `code(module, name)` shows a function of the core,
 //! and the filters `num` (shortest round trip), `fixed(digits)`, `sig(digits)` and
 //! `sci(digits)` format numbers. The
 //! canonical lesson 1 notebook's printed values are there as `notebook`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
@@ -55,8 +58,18 @@ fn number(v: &Value) -> Result<f64, Error> {
     })
 }
 
-/// The course's template environment.
+/// The course's template environment, with the compiled-in templates.
 pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'static>, String> {
+    environment_from(figures, None)
+}
+
+/// [`environment`] with the templates read from the folder `templates` at run time (`None`:
+/// the compiled-in ones). The folder holds a file for each compiled-in template, by the same
+/// name; errors name a file read from it as the folder joined with that name.
+pub fn environment_from(
+    figures: BTreeMap<String, String>,
+    templates: Option<&Path>,
+) -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|name| {
@@ -69,10 +82,19 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     let math = Math::new();
-    for (name, source) in TEMPLATES {
-        let source = math.expand(name, source).map_err(|e| e.to_string())?;
+    for (name, compiled) in TEMPLATES {
+        let (shown, source) = match templates {
+            None => ((*name).to_string(), Cow::Borrowed(*compiled)),
+            Some(dir) => {
+                let path = dir.join(name);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: cannot read the template: {e}", path.display()))?;
+                (path.display().to_string(), Cow::Owned(text))
+            }
+        };
+        let source = math.expand(&shown, &source).map_err(|e| e.to_string())?;
         env.add_template_owned(*name, source)
-            .map_err(|e| format!("template {name}: {e:#}"))?;
+            .map_err(|e| format!("template {shown}: {e:#}"))?;
     }
     env.add_function("figure", move |name: &str| -> Result<Value, Error> {
         figures
@@ -224,6 +246,39 @@ mod tests {
         env.add_template("f.html", "{{ figure('missing') }}")
             .unwrap();
         assert!(env.get_template("f.html").unwrap().render(()).is_err());
+    }
+
+    #[test]
+    fn templates_can_come_from_a_folder_read_at_run_time() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/templates-from-folder");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, source) in TEMPLATES {
+            std::fs::write(dir.join(name), source).unwrap();
+        }
+        std::fs::write(dir.join("index.html"), "folder {{ page }} $x$").unwrap();
+        let env = environment_from(BTreeMap::new(), Some(&dir)).unwrap();
+        let html = render_page(&env, "index.html", &Value::from(())).unwrap();
+        assert!(html.starts_with("folder index.html <math"), "{html}");
+        // A broken template names its file in the folder, with the line.
+        std::fs::write(dir.join("rnn.html"), "one\n{% if %}").unwrap();
+        let e = environment_from(BTreeMap::new(), Some(&dir)).unwrap_err();
+        let shown = dir.join("rnn.html").display().to_string();
+        assert!(
+            e.starts_with(&format!("template {shown}: syntax error")),
+            "{e}"
+        );
+        assert!(e.contains("(in rnn.html:2)"), "{e}");
+        std::fs::write(dir.join("rnn.html"), "$\\nosuchcommand$").unwrap();
+        let e = environment_from(BTreeMap::new(), Some(&dir)).unwrap_err();
+        assert!(e.starts_with(&format!("{shown}:1: cannot convert")), "{e}");
+        std::fs::remove_file(dir.join("rnn.html")).unwrap();
+        let e = environment_from(BTreeMap::new(), Some(&dir)).unwrap_err();
+        assert!(
+            e.starts_with(&format!("{shown}: cannot read the template")),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
