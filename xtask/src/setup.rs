@@ -21,10 +21,16 @@ pub struct Program {
 }
 
 /// The Rust targets `cargo xtask test` builds for, with what needs each.
-pub const TARGETS: &[(&str, &str)] = &[(
-    crate::THUMB,
-    "the core's Cortex-M4F build and the demo firmware",
-)];
+pub const TARGETS: &[(&str, &str)] = &[
+    (
+        crate::THUMB,
+        "the core's Cortex-M4F build and the demo firmware",
+    ),
+    (
+        crate::wasm::TARGET,
+        "the pages' WebAssembly (cargo xtask wasm)",
+    ),
+];
 
 /// The programs `cargo xtask test` runs.
 pub const PROGRAMS: &[Program] = &[
