@@ -14,6 +14,7 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 
 use super::excerpt;
 use super::math::Math;
+use super::script;
 
 /// The templates, by name: the shared layout, its stylesheet and the three pages.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -27,6 +28,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "backprop.html",
         include_str!("../../../../templates/backprop.html"),
+    ),
+    (
+        "explorer.js",
+        include_str!("../../../../templates/explorer.js"),
+    ),
+    (
+        "explorer-rnn.js",
+        include_str!("../../../../templates/explorer-rnn.js"),
+    ),
+    (
+        "explorer-backprop.js",
+        include_str!("../../../../templates/explorer-backprop.js"),
     ),
 ];
 
@@ -70,7 +83,12 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
     env.set_lstrip_blocks(true);
     let math = Math::new();
     for (name, source) in TEMPLATES {
-        let source = math.expand(name, source).map_err(|e| e.to_string())?;
+        // Scripts hold `$` of their own (template literals): only pages get maths.
+        let source = if name.ends_with(".js") {
+            (*source).to_string()
+        } else {
+            math.expand(name, source).map_err(|e| e.to_string())?
+        };
         env.add_template_owned(*name, source)
             .map_err(|e| format!("template {name}: {e:#}"))?;
     }
@@ -92,6 +110,16 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
                 Error::new(
                     ErrorKind::UndefinedError,
                     format!("no item `{name}` in crates/core/src/{module}.rs"),
+                )
+            })
+    });
+    env.add_function("wasm", |name: &str| -> Result<Value, Error> {
+        script::module_base64(name)
+            .map(Value::from_safe_string)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("no WebAssembly module `{name}` in crates/explorer/wasm/"),
                 )
             })
     });
@@ -161,7 +189,7 @@ pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<Str
             }
             msg
         })?;
-    Ok(fill_toc(&html))
+    script::allow_page_script(page, &fill_toc(&html))
 }
 
 /// Replace `<!-- toc -->` with a list of links to the page's `<h2 id="…">` sections.
