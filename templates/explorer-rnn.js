@@ -37,6 +37,9 @@ function explorer(figure) {
     iterations: numberField(form, "iterations", s.iterations, "1 to 10000"),
   };
   make("button", { type: "submit", text: "Run" }, form);
+  // The iterates as they are drawn (not announced), then the result (announced).
+  const progress = make("p", {}, form);
+  progress.style.cssText = "flex-basis: 100%; margin: 0";
   const out = announcer(form);
 
   const run = () => {
@@ -93,7 +96,8 @@ function explorer(figure) {
   const go = (animate) => {
     const result = run();
     cancelAnimationFrame(frame);
-    if (!result.path) { draw([], 0); report(result); return; }
+    progress.textContent = "";
+    if (!result.path || result.path.length === 0) { draw([], 0); report(result); return; }
     const n = result.path.length / 3;
     if (!animate) { draw(result.path, n); report(result); return; }
     // Drawn as it goes: about half a second, whatever the iteration count.
@@ -102,9 +106,8 @@ function explorer(figure) {
       k = Math.min(n, k + Math.ceil(n / 30));
       draw(result.path, k);
       const [w_x, w_rec, loss] = [result.path[3 * k - 3], result.path[3 * k - 2], result.path[3 * k - 1]];
+      progress.textContent = `iteration ${k - 1}: w_x = ${show(w_x)}, w_rec = ${show(w_rec)}, loss ${show(loss)}`;
       if (k < n) {
-        out.dataset.progress = `${k - 1}`;
-        out.textContent = `iteration ${k - 1}: w_x = ${show(w_x)}, w_rec = ${show(w_rec)}, loss ${show(loss)}`;
         frame = requestAnimationFrame(step);
       } else {
         report(result);

@@ -116,6 +116,13 @@ const text = (page) => page.evaluate(() => {
     const message = await form.locator('output').textContent();
     if (!message.includes('invalid hyperparameter `eta_minus`: expected in (0, 1)')) fail(`rnn.html ${key}: η⁻ = 1.5 shows "${message}"`);
     await field.fill(String(results.lesson1[key].rprop.settings.eta_minus));
+    // Zero iterations, typed and submitted with the keyboard: refused by the core, nothing drawn.
+    const iterations = form.getByLabel('iterations');
+    await iterations.fill('0');
+    await iterations.press('Enter');
+    const refused = await form.locator('output').textContent();
+    if (!refused.includes('invalid hyperparameter `iterations`: expected at least 1')) fail(`rnn.html ${key}: 0 iterations shows "${refused}"`);
+    await iterations.fill(String(results.lesson1[key].rprop.settings.iterations));
   }
   const withScript = await text(page);
   await context.close();

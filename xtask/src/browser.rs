@@ -80,6 +80,8 @@ pub fn check(root: &Path, pages: &Path) -> Result<(), String> {
             "target/course-screenshots",
         ],
     )?;
+    // The explorers against results.json and the native core, and the pages with scripts off.
+    run("node", &["xtask/browser-check/explorer.mjs", pages_str])?;
     let mut args = vec![
         "-jar",
         "xtask/browser-check/node_modules/vnu-jar/build/dist/vnu.jar",
