@@ -8,6 +8,7 @@ mod embedded;
 mod report;
 mod serve;
 mod setup;
+mod wasm;
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -27,6 +28,7 @@ COMMANDS:
     bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS)
     embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
+    wasm        Build the pages' WebAssembly into crates/explorer/wasm/ [--check: fail if stale]
     help        Print this help
 ";
 
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         ),
         Some("report") => report::report(args.get(1..).unwrap_or_default()),
         Some("serve") => serve::serve(args.get(1..).unwrap_or_default()),
+        Some("wasm") => wasm::wasm(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {
@@ -123,6 +126,7 @@ fn test() -> Result<(), String> {
         ],
     )?;
     report::report(&["--check".into()])?;
+    wasm::wasm(&["--check".into()])?;
     ensure_thumb_target()?;
     run(
         &cargo,

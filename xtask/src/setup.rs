@@ -31,6 +31,10 @@ pub const TARGETS: &[(&str, &str)] = &[
         "riscv32imac-unknown-none-elf",
         "the demo firmware on RISC-V",
     ),
+    (
+        crate::wasm::TARGET,
+        "the pages' WebAssembly (cargo xtask wasm)",
+    ),
 ];
 
 /// The programs `cargo xtask test` runs.

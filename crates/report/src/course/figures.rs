@@ -96,6 +96,19 @@ fn inside(s: &SurfaceView, (x, y): (f64, f64)) -> bool {
     (s.w_x[0]..=s.w_x[1]).contains(&x) && (s.w_rec[0]..=s.w_rec[1]).contains(&y)
 }
 
+/// An empty `<g>` naming a panel's plotting area in pixels (`data-plot-box`: left top right
+/// bottom) and its axis ranges (`data-x-range`, `data-y-range`: low high), so the page's
+/// script can map a click to data coordinates; `extra` adds attributes. It draws nothing.
+fn plot_area_marker(overlay: &mut Overlay, chart: &plot::Chart, extra: &str) {
+    let (x, y) = (chart.x_range(), chart.y_range());
+    let (left, top) = chart.backend_coord(&(x.start, y.end));
+    let (right, bottom) = chart.backend_coord(&(x.end, y.start));
+    overlay.raw(&format!(
+        "<g data-plot-box=\"{left} {top} {right} {bottom}\" data-x-range=\"{} {}\" data-y-range=\"{} {}\"{extra}></g>\n",
+        x.start, x.end, y.start, y.end
+    ));
+}
+
 /// The loss surface, overview and zoom side by side with a shared colour bar, with the
 /// annotated points and, if given, an optimiser's path ending in a star.
 pub fn loss_surface(
@@ -116,6 +129,7 @@ pub fn loss_surface(
             (&right, zoom, &hi, "zoom"),
         ] {
             let chart = surface_panel(area, caption, view, values)?;
+            plot_area_marker(&mut overlay, &chart, "");
             if let Some(path) = path {
                 let visible: Vec<(f64, f64)> =
                     path.iter().copied().filter(|p| inside(view, *p)).collect();
@@ -359,6 +373,11 @@ fn plane_panel(
     let x = AxisSpec::linear(wx[0], wx[1], 7, "x₁");
     let y = AxisSpec::linear(wy[0], wy[1], 7, "x₂");
     let mut chart = plot::chart(area, spec.caption, &x, &y, Layout::default())?;
+    plot_area_marker(
+        overlay,
+        &chart,
+        &format!(" data-colour-top=\"{}\"", spec.top),
+    );
     if let Some(p) = spec.plane {
         let values: Vec<f64> = p.values.iter().map(|v| f64::from(*v)).collect();
         let field = Field {

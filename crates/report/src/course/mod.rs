@@ -11,6 +11,7 @@ pub mod figures;
 pub mod math;
 pub mod pages;
 pub mod plot;
+pub mod script;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -186,7 +187,13 @@ mod tests {
             "code excerpts are inlined"
         );
         for (page, html) in &first {
-            assert!(!html.contains("<script"), "{page}: no scripts");
+            let scripts = if page == "index.html" { 0 } else { 1 };
+            assert_eq!(
+                html.matches("<script").count(),
+                scripts,
+                "{page}: its explorer only"
+            );
+            assert_eq!(html.contains("'wasm-unsafe-eval'"), scripts == 1, "{page}");
             assert!(html.contains("Content-Security-Policy"), "{page}");
             assert_eq!(
                 html.matches("<svg").count(),
@@ -229,7 +236,7 @@ mod tests {
         let (_, pages) = render_into("course-leaks");
         for (page, html) in &pages {
             // Outside code excerpts, no template syntax or placeholder survives.
-            let text = strip(html, &[("<pre", "</pre>")]);
+            let text = strip(html, &[("<pre", "</pre>"), ("<script", "</script>")]);
             for leak in ["UNROLLEDVALUE", "{{", "}}", "{%", "%}", "r.lesson", "r.nav"] {
                 assert!(!text.contains(leak), "{page} shows `{leak}`");
             }

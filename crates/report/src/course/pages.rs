@@ -17,6 +17,7 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 
 use super::excerpt;
 use super::math::Math;
+use super::script;
 
 /// The templates, by name: the shared layout, its stylesheet and the three pages.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -30,6 +31,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "backprop.html",
         include_str!("../../../../templates/backprop.html"),
+    ),
+    (
+        "explorer.js",
+        include_str!("../../../../templates/explorer.js"),
+    ),
+    (
+        "explorer-rnn.js",
+        include_str!("../../../../templates/explorer-rnn.js"),
+    ),
+    (
+        "explorer-backprop.js",
+        include_str!("../../../../templates/explorer-backprop.js"),
     ),
 ];
 
@@ -92,7 +105,12 @@ pub fn environment_from(
                 (path.display().to_string(), Cow::Owned(text))
             }
         };
-        let source = math.expand(&shown, &source).map_err(|e| e.to_string())?;
+        // Scripts hold `$` of their own (template literals): only pages get maths.
+        let source = if name.ends_with(".js") {
+            source.into_owned()
+        } else {
+            math.expand(&shown, &source).map_err(|e| e.to_string())?
+        };
         env.add_template_owned(*name, source)
             .map_err(|e| format!("template {shown}: {e:#}"))?;
     }
@@ -114,6 +132,16 @@ pub fn environment_from(
                 Error::new(
                     ErrorKind::UndefinedError,
                     format!("no item `{name}` in crates/core/src/{module}.rs"),
+                )
+            })
+    });
+    env.add_function("wasm", |name: &str| -> Result<Value, Error> {
+        script::module_base64(name)
+            .map(Value::from_safe_string)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::UndefinedError,
+                    format!("no WebAssembly module `{name}` in crates/explorer/wasm/"),
                 )
             })
     });
@@ -183,7 +211,7 @@ pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<Str
             }
             msg
         })?;
-    Ok(fill_toc(&html))
+    script::allow_page_script(page, &fill_toc(&html))
 }
 
 /// Replace `<!-- toc -->` with a list of links to the page's `<h2 id="…">` sections.
