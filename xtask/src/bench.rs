@@ -12,12 +12,6 @@ use crate::run;
 /// The numpy the reference side runs.
 const NUMPY: &str = "2.4.6";
 
-/// The workspace root (xtask lives one level below it).
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
 /// The venv's interpreter.
 fn venv_python(venv: &Path) -> PathBuf {
     if cfg!(windows) {
@@ -71,7 +65,7 @@ fn ensure_venv(venv: &Path) -> Result<PathBuf, String> {
 /// `cargo xtask bench [harness options]`.
 pub fn bench(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let root = workspace_root();
+    let root = crate::workspace_root();
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let venv = target.join("bench-venv");

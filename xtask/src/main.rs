@@ -60,10 +60,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root: the parent of this crate's folder.
+/// The workspace root of the checkout `cargo xtask` was run in: the nearest folder at or above
+/// the current one that holds both `Cargo.toml` and `xtask/Cargo.toml`.
+///
+/// Found at run time, not from the path xtask was built at: a `target/` copied from another
+/// checkout must not make this one's commands work on the other.
 pub(crate) fn workspace_root() -> std::path::PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    let built_at = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let built_at = built_at.parent().unwrap_or(built_at).to_path_buf();
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            cwd.ancestors()
+                .find(|d| d.join("Cargo.toml").is_file() && d.join("xtask/Cargo.toml").is_file())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or(built_at)
 }
 
 /// The embedded target the core must build for.
