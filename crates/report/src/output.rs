@@ -129,14 +129,18 @@ impl Fs for RealFs {
 /// A test seam: [`RealFs`], except that operation number `fail_at` (0-based) fails.
 ///
 /// With `after` the failing operation is done first and then reported as failed (a write
-/// that landed, a rename whose success was lost); without it nothing is done. `count` is the
-/// number of operations so far, so a run with `fail_at: None` counts the operations of a run.
+/// that landed, a rename whose success was lost); without it nothing is done. With `crash`
+/// every operation from `fail_at` on fails undone, as if the process had been killed there.
+/// `count` is the number of operations so far, so a run with `fail_at: None` counts the
+/// operations of a run.
 #[derive(Debug, Clone, Default)]
 pub struct FailAt {
     /// The operation to fail, counting from 0; `None` fails nothing.
     pub fail_at: Option<usize>,
     /// Whether the failing operation takes effect before it reports its failure.
     pub after: bool,
+    /// Whether every later operation fails too (a killed run).
+    pub crash: bool,
     /// The operations done so far.
     pub count: usize,
     /// What each operation was, in order (`rename a -> b`), for a failing test to show.
@@ -158,7 +162,10 @@ impl FailAt {
         let k = self.count;
         self.count += 1;
         self.log.push(what.clone());
-        if self.fail_at == Some(k) {
+        let crashed = self.crash && self.fail_at.is_some_and(|f| k > f);
+        if crashed {
+            Err(format!("operation {k} ({what}) after the injected crash"))
+        } else if self.fail_at == Some(k) {
             Err(format!("injected fault at operation {k} ({what})"))
         } else {
             Ok(())
@@ -169,7 +176,7 @@ impl FailAt {
         match self.tick(what) {
             Ok(()) => op(),
             Err(fault) => {
-                if self.after {
+                if self.after && !self.crash {
                     op()?;
                 }
                 Err(io::Error::other(fault))
@@ -242,7 +249,7 @@ impl Fs for FailAt {
         match self.tick("step (render the course)".into()) {
             Ok(()) => step(),
             Err(fault) => {
-                if self.after {
+                if self.after && !self.crash {
                     step()?;
                 }
                 Err(Error::new(fault))
@@ -526,7 +533,7 @@ impl<F: Fs> Output<F> {
 
     /// Delete the staging and previous folders a killed or failed run left (only those with
     /// the marker, or empty); if the output folder itself is missing, first put back the
-    /// newest previous copy. Problems are told, not fatal: they leave only leftovers.
+    /// newest previous copy (a report or an empty folder). Problems are told, not fatal: they leave only leftovers.
     fn remove_stale(&mut self, notice: &mut dyn FnMut(&str)) {
         let parent = if self.parent.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -562,10 +569,15 @@ impl<F: Fs> Output<F> {
         if missing {
             // Run ids sort by clock within a process only; the newest copy is the safest guess,
             // and the others stay until the next run if this one fails.
-            if let Some(i) = stale
-                .iter()
-                .rposition(|(path, is_old)| *is_old && self.has_marker(path))
-            {
+            let mut newest = None;
+            for (i, (path, is_old)) in stale.iter().enumerate() {
+                if *is_old
+                    && (self.has_marker(path) || self.fs.read_dir(path).is_ok_and(|n| n.is_empty()))
+                {
+                    newest = Some(i);
+                }
+            }
+            if let Some(i) = newest {
                 let (path, _) = stale.remove(i);
                 let dir = self.dir.clone();
                 match self.rename_checked(&path, &dir) {
@@ -884,6 +896,15 @@ fn resolve(fs: &mut dyn Fs, out: &Path, notice: &mut dyn FnMut(&str)) -> Result<
         }
     })?;
     if is_link {
+        if !fs.metadata(&target).is_ok_and(|m| m.is_dir()) {
+            return Err(refuse(
+                out,
+                &format!(
+                    "it is a symbolic link to {}, which is not a folder",
+                    target.display()
+                ),
+            ));
+        }
         notice(&format!(
             "note: {} is a symbolic link; writing into the folder it points to, {} (the link stays)",
             out.display(),
@@ -906,4 +927,145 @@ pub fn write_course(fs: &mut dyn Fs, dir: &Path, results: &Results) -> Result<Re
         Ok(())
     })?;
     rendered.ok_or_else(|| Error::new("the course renderer did not run"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch folder for one test, emptied first.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "unrolled-output-unit-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Claim `out` and write one file `name` = `text` into it; the notices.
+    fn write_one(out: &Path, name: &str, text: &str) -> Result<Vec<String>, Error> {
+        let mut notes = Vec::new();
+        let mut note = |n: &str| notes.push(n.to_string());
+        let mut output = Output::claim(RealFs, out, &mut note)?;
+        output.replace(
+            &mut |fs, dir| {
+                fs.write(&dir.join(name), text.as_bytes())
+                    .map_err(|e| Error::new(e.to_string()))
+            },
+            &mut note,
+        )?;
+        output.release(&mut note);
+        Ok(notes)
+    }
+
+    fn names(dir: &Path) -> Vec<OsString> {
+        RealFs.read_dir(dir).unwrap()
+    }
+
+    #[test]
+    fn a_report_replaces_a_report_and_lists_its_files() {
+        let dir = scratch("replace");
+        let out = dir.join("out");
+        assert_eq!(write_one(&out, "a.txt", "1").unwrap(), Vec::<String>::new());
+        assert_eq!(write_one(&out, "b.txt", "2").unwrap(), Vec::<String>::new());
+        let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+        assert_eq!(marker, format!("{MARKER_LINE}\nb.txt\n"));
+        assert!(!out.join("a.txt").exists());
+        assert_eq!(names(&dir), ["out"], "no lock file or staging folder left");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failing_fill_leaves_the_folder_as_it_was() {
+        let dir = scratch("fill-fails");
+        let out = dir.join("out");
+        write_one(&out, "a.txt", "1").unwrap();
+        let mut output = Output::claim(RealFs, &out, &mut |_| {}).unwrap();
+        let err = output
+            .replace(
+                &mut |fs, dir| {
+                    fs.write(&dir.join("half.txt"), b"half")
+                        .map_err(|e| Error::new(e.to_string()))?;
+                    Err::<(), _>(Error::new("the renderer failed"))
+                },
+                &mut |_| {},
+            )
+            .unwrap_err();
+        drop(output);
+        assert_eq!(err.message, "the renderer failed");
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "1");
+        assert_eq!(names(&dir), ["out"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn refusals_name_the_path_and_the_reason() {
+        let dir = scratch("refusals");
+        let empty = Output::claim(RealFs, Path::new(""), &mut |_| {}).unwrap_err();
+        assert!(empty.message.contains("empty path"), "{empty}");
+        let root = Output::claim(RealFs, Path::new("/"), &mut |_| {}).unwrap_err();
+        assert!(root.message.contains("root of the file system"), "{root}");
+        std::fs::create_dir(dir.join("mixed")).unwrap();
+        std::fs::write(dir.join("mixed/mine.txt"), "x").unwrap();
+        let mixed = Output::claim(RealFs, &dir.join("mixed"), &mut |_| {}).unwrap_err();
+        assert!(
+            mixed
+                .message
+                .contains("`mine.txt` and no .unrolled-report marker"),
+            "{mixed}"
+        );
+        assert_eq!(mixed.file, Some(dir.join("mixed").display().to_string()));
+        assert_eq!(names(&dir), ["mixed"], "no lock file left by a refusal");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_previous_copy_left_by_a_kill_between_the_renames_is_put_back() {
+        let dir = scratch("put-back");
+        let out = dir.join("out");
+        write_one(&out, "a.txt", "1").unwrap();
+        let aside = dir.join(".out.old-1-2-3");
+        std::fs::rename(&out, &aside).unwrap();
+        let mut notes = Vec::new();
+        let output = Output::claim(RealFs, &out, &mut |n| notes.push(n.to_string())).unwrap();
+        assert_eq!(output.previous(), Previous::Report);
+        drop(output);
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("put back the previous output")),
+            "{notes:?}"
+        );
+        assert_eq!(std::fs::read_to_string(out.join("a.txt")).unwrap(), "1");
+        assert_eq!(names(&dir), ["out"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_second_claim_waits_for_the_first() {
+        let dir = scratch("wait");
+        let out = dir.join("out");
+        let first = Output::claim(RealFs, &out, &mut |_| {}).unwrap();
+        let waiter = {
+            let out = out.clone();
+            std::thread::spawn(move || {
+                let mut notes = Vec::new();
+                let second = Output::claim(RealFs, &out, &mut |n| notes.push(n.to_string()));
+                (second.is_ok(), notes)
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(!waiter.is_finished(), "the second claim must wait");
+        drop(first);
+        let (ok, notes) = waiter.join().unwrap();
+        assert!(ok);
+        assert!(
+            notes.iter().any(|n| n.contains("another run is writing")),
+            "{notes:?}"
+        );
+        assert_eq!(names(&dir), Vec::<OsString>::new(), "the lock file is gone");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
