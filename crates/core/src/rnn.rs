@@ -258,25 +258,53 @@ pub struct Grid<S> {
 
 impl<S: Scalar> Grid<S> {
     /// The `i`-th of `points` values from `min` to `max` (numpy's `linspace`: `min + i·step`, the last exactly `max`).
+    ///
+    /// Total over every `usize`: an index at or past the last point (and any index when
+    /// `points < 2`) gives `max`, and every value lies between `min` and `max` even where a
+    /// huge `points` rounds `i` up to `points − 1` in `S` (the value is then clamped to the
+    /// end it passed). Non-finite bounds give what IEEE arithmetic gives.
     pub fn linspace(min: S, max: S, points: usize, i: usize) -> S {
-        if points < 2 || i + 1 >= points {
+        // `points - 1` is the index of the last point; comparing with it avoids `i + 1`, which
+        // overflows at `usize::MAX`.
+        let last = points.saturating_sub(1);
+        if points < 2 || i >= last {
             return max;
         }
-        let step = (max - min) / S::from_usize(points - 1);
-        S::from_usize(i) * step + min
+        let step = (max - min) / S::from_usize(last);
+        let value = S::from_usize(i) * step + min;
+        let (low, high) = if min <= max { (min, max) } else { (max, min) };
+        if value > high {
+            high
+        } else if value < low {
+            low
+        } else {
+            value
+        }
     }
 
-    /// The `j`-th `w_x` of the grid.
+    /// The `j`-th `w_x` of the grid (past the last index: `w_x_max`, see [`Grid::linspace`]).
     pub fn w_x(&self, j: usize) -> S {
         Self::linspace(self.w_x_min, self.w_x_max, self.points, j)
     }
 
-    /// The `i`-th `w_rec` of the grid.
+    /// The `i`-th `w_rec` of the grid (past the last index: `w_rec_max`, see [`Grid::linspace`]).
     pub fn w_rec(&self, i: usize) -> S {
         Self::linspace(self.w_rec_min, self.w_rec_max, self.points, i)
     }
 
-    /// Check the grid: finite bounds with `min < max`, at least 2 points.
+    /// The number of grid points, `points²`, the length [`loss_surface`] fills.
+    ///
+    /// Errors: `InvalidHyperparameter` for `grid.points` when `points²` does not fit in a `usize`.
+    pub fn cells(&self) -> Result<usize, Error> {
+        self.points
+            .checked_mul(self.points)
+            .ok_or(Error::InvalidHyperparameter {
+                name: "grid.points",
+                expected: "points² to fit in usize",
+            })
+    }
+
+    /// Check the grid: finite bounds with `min < max`, at least 2 points, `points²` within `usize`.
     pub fn validate(&self) -> Result<(), Error> {
         for (name, min, max) in [
             ("grid.w_x", self.w_x_min, self.w_x_max),
@@ -297,7 +325,7 @@ impl<S: Scalar> Grid<S> {
                 expected: "at least 2",
             });
         }
-        Ok(())
+        self.cells().map(|_| ())
     }
 }
 
@@ -313,13 +341,16 @@ pub fn loss_surface<S: Scalar, const L: usize>(
 ) -> Result<(), Error> {
     check_dataset(xs, ts)?;
     grid.validate()?;
-    require_len("out", grid.points.saturating_mul(grid.points), out.len())?;
+    require_len("out", grid.cells()?, out.len())?;
     for (i, row) in out.chunks_exact_mut(grid.points).enumerate() {
         let w_rec = grid.w_rec(i);
         for (c, cells) in row.chunks_mut(POINTS_AT_ONCE).enumerate() {
             let mut w = [Weights::new(S::ZERO, w_rec); POINTS_AT_ONCE];
             for (lane, weights) in w.iter_mut().enumerate() {
-                weights.w_x = grid.w_x(c * POINTS_AT_ONCE + lane);
+                // `c·4 + lane` stays below `points` except in the last, padded chunk, whose extra
+                // lanes take `w_x_max` and are dropped by the `zip` below; saturating keeps even
+                // a hypothetical `usize::MAX`-wide row from wrapping to column 0.
+                weights.w_x = grid.w_x(c.saturating_mul(POINTS_AT_ONCE).saturating_add(lane));
             }
             let losses = mse_losses(xs, ts, &w);
             for (cell, loss) in cells.iter_mut().zip(losses) {
@@ -481,5 +512,91 @@ mod tests {
         assert!(loss_surface(&XS, &TS, &bad, &mut [0.0; 8]).is_err());
         bad.points = 1;
         assert!(loss_surface(&XS, &TS, &bad, &mut [0.0; 1]).is_err());
+    }
+
+    #[test]
+    fn grid_indices_at_the_end_of_usize() {
+        // Issue 9, item 7: both used to overflow `i + 1`.
+        assert_eq!(Grid::linspace(0.0, 1.0, 10, usize::MAX), 1.0);
+        let grid = Grid {
+            w_x_min: -3.0,
+            w_x_max: 3.0,
+            w_rec_min: -2.0,
+            w_rec_max: 2.0,
+            points: 7,
+        };
+        assert_eq!(grid.w_x(usize::MAX), 3.0);
+        assert_eq!(grid.w_rec(usize::MAX), 2.0);
+        assert_eq!(Grid::linspace(0.0, 1.0, usize::MAX, usize::MAX - 1), 1.0);
+        assert_eq!(Grid::linspace(0.0, 1.0, usize::MAX, 0), 0.0);
+        assert_eq!(Grid::linspace(0.0, 1.0, 0, 0), 1.0);
+        assert_eq!(grid.cells(), Ok(49));
+        let huge = Grid {
+            points: usize::MAX,
+            ..grid
+        };
+        let expected = Error::InvalidHyperparameter {
+            name: "grid.points",
+            expected: "points² to fit in usize",
+        };
+        assert_eq!(huge.cells(), Err(expected));
+        assert_eq!(huge.validate(), Err(expected));
+        assert_eq!(loss_surface(&XS, &TS, &huge, &mut [0.0; 4]), Err(expected));
+    }
+
+    /// Lengths and indices drawn over the whole `usize` range, with its edges made likely.
+    fn any_index() -> impl proptest::strategy::Strategy<Value = usize> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<usize>(),
+            0usize..8,
+            (usize::MAX - 8)..=usize::MAX,
+            Just(1usize << 32),
+            Just((1usize << 53) + 1),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn linspace_is_total_and_stays_in_range(
+            min in -1e6..1e6f64,
+            width in 1e-9..1e6f64,
+            points in any_index(),
+            i in any_index(),
+        ) {
+            let max = min + width;
+            let v = Grid::linspace(min, max, points, i);
+            proptest::prop_assert!(min <= v && v <= max, "{v} outside [{min}, {max}]");
+            if i >= points.saturating_sub(1) {
+                proptest::prop_assert_eq!(v, max);
+            }
+            if i == 0 && points >= 2 {
+                proptest::prop_assert_eq!(v, min);
+            }
+            let v32 = Grid::linspace(min as f32, max as f32, points, i);
+            proptest::prop_assert!(min as f32 <= v32 && v32 <= max as f32);
+        }
+
+        #[test]
+        fn linspace_never_decreases(
+            min in -1e3..1e3f64,
+            width in 1e-9..1e3f64,
+            points in any_index(),
+            a in any_index(),
+            b in any_index(),
+        ) {
+            let (i, j) = (a.min(b), a.max(b));
+            let max = min + width;
+            proptest::prop_assert!(Grid::linspace(min, max, points, i) <= Grid::linspace(min, max, points, j));
+        }
+
+        #[test]
+        fn grid_cells_are_checked(points in any_index()) {
+            let grid = Grid { w_x_min: 0.0, w_x_max: 1.0, w_rec_min: 0.0, w_rec_max: 1.0, points };
+            let exact = u128::try_from(points).map(|p| p * p);
+            let fits = exact.ok().and_then(|c| usize::try_from(c).ok());
+            proptest::prop_assert_eq!(grid.cells().ok(), fits);
+            proptest::prop_assert_eq!(grid.validate().is_ok(), points >= 2 && fits.is_some());
+        }
     }
 }

@@ -13,6 +13,7 @@
 //! | [`lesson1`] | the linear RNN experiments |
 //! | [`lesson2`] | the backpropagation experiments on Gaussian blobs |
 //! | [`results`] | the serializable results |
+//! | [`output`] | the output folder: refusing what is not ours, the lock, the all-or-nothing swap |
 
 pub mod config;
 pub mod course;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod json;
 pub mod lesson1;
 pub mod lesson2;
+pub mod output;
 pub mod results;
 
 pub use config::Config;
@@ -72,33 +74,43 @@ pub fn run_with_progress(
     })
 }
 
-/// Load the config at `config_path`, run everything, write `results.json` and render the course
-/// pages into `out_dir`; returns the results and what was rendered.
+/// Load the config at `config_path`, run everything, and replace `out_dir` with the new
+/// `results.json` and course pages; returns the results and what was rendered. Notes and
+/// warnings (waiting for another run, an old copy that could not be deleted) go to stderr.
 ///
-/// Every input is read and checked before the first experiment, and nothing is written unless
-/// every experiment succeeded: on any error `out_dir` is left as it was.
+/// The config is read and checked, and `out_dir` claimed ([`output::Output::claim`]: refused
+/// unless it is new, empty or an earlier report, then locked), before the first experiment.
+/// The new output is written beside `out_dir` and swapped in whole: on any error `out_dir` is
+/// left as it was.
 pub fn generate(
     config_path: &Path,
     out_dir: &Path,
     report: &mut dyn FnMut(&str, Duration),
 ) -> Result<(Results, course::Rendered), Error> {
-    generate_with_templates(config_path, out_dir, None, report)
+    generate_with_notices(config_path, out_dir, None, report, &mut |note| {
+        eprintln!("unrolled-report: {note}");
+    })
 }
 
 /// [`generate`] with the templates read from the folder `templates` at run time (`None`: the
-/// compiled-in ones), as [`course::render_with_templates`] reads them.
-pub fn generate_with_templates(
+/// compiled-in ones), telling `notice` the notes and warnings instead of printing them.
+pub fn generate_with_notices(
     config_path: &Path,
     out_dir: &Path,
     templates: Option<&Path>,
     report: &mut dyn FnMut(&str, Duration),
+    notice: &mut dyn FnMut(&str),
 ) -> Result<(Results, course::Rendered), Error> {
+    output::require_path(out_dir)?;
     let config = Config::load(config_path)?;
+    let mut out = output::Output::claim(output::RealFs, out_dir, notice)?;
     let results = run_with_progress(&config, report)?;
-    write_results(&results, out_dir)?;
     let start = Instant::now();
-    let rendered =
-        course::render_with_templates(&results, out_dir, templates).map_err(Error::new)?;
+    let rendered = out.replace(
+        &mut |fs, dir| output::write_course(fs, dir, &results, templates),
+        notice,
+    )?;
+    out.release(notice);
     report("course pages and figures", start.elapsed());
     Ok((results, rendered))
 }

@@ -1,17 +1,20 @@
 //! `unrolled-report --config FILE --out DIR [--templates DIR]`: run every experiment, write
 //! `DIR/results.json` and render the course pages from it into `DIR`.
 //!
-//! Prints one line per experiment with its time, then the total. Nothing is written unless
-//! every experiment succeeded; `cargo xtask report` adds the swap into `reports/`.
+//! Prints one line per experiment with its time, then the total. `DIR` must be new, empty or
+//! an earlier report of this tool (anything else is refused before the first experiment); the
+//! new report is written beside it and swapped in whole, one run at a time
+//! ([`unrolled_report::output`]). Exit 1 on an error, with `DIR` left as it was.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-use unrolled_report::generate_with_templates;
+use unrolled_report::generate_with_notices;
 
 const USAGE: &str = "usage: unrolled-report [--config FILE] [--out DIR] [--templates DIR]
   --config FILE   the course config (default: course.toml)
-  --out DIR       where results.json is written (default: reports)
+  --out DIR       the folder the report replaces (default: reports); it must be new,
+                  empty, or written by an earlier run
   --templates DIR read the templates from DIR at run time (default: the compiled-in ones)";
 
 fn main() -> ExitCode {
@@ -43,13 +46,14 @@ fn main_inner() -> Result<(), String> {
         }
     }
     let start = Instant::now();
-    let (_, rendered) = generate_with_templates(
+    let (_, rendered) = generate_with_notices(
         &config_path,
         &out_dir,
         templates.as_deref(),
         &mut |name, time| {
             println!("{name:<44} {:>9.3} ms", time.as_secs_f64() * 1e3);
         },
+        &mut |note| eprintln!("unrolled-report: {note}"),
     )
     .map_err(|e| e.to_string())?;
     println!(
