@@ -129,22 +129,19 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
         self.z.map(A::value)
     }
 
-    fn forward_many<const B: usize>(&self, xs: &[[S; I]; B]) -> [[S; O]; B] {
-        let mut out = [[S::ZERO; O]; B];
-        for (o, (row, b)) in self.w.iter().zip(&self.b).enumerate() {
-            // Unit o for every input: z = b_o, then + W[o][i]·x_i for i = 0, 1, … as in `forward`.
-            let mut z = [*b; B];
-            for (i, w) in row.iter().enumerate() {
-                for (z, x) in z.iter_mut().zip(xs) {
-                    if let Some(x_i) = x.get(i) {
-                        *z += *w * *x_i;
-                    }
+    fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O] {
+        let mut out = [[S::ZERO; B]; O];
+        for ((z, row), b) in out.iter_mut().zip(&self.w).zip(&self.b) {
+            // Unit o for every sample: z = b_o, then + W[o][i]·x_i for i = 0, 1, … as in
+            // `forward`; the samples are the inner loop, so they fill the SIMD lanes.
+            *z = [*b; B];
+            for (w, x_i) in row.iter().zip(xs) {
+                for (z, x) in z.iter_mut().zip(x_i) {
+                    *z += *w * *x;
                 }
             }
-            for (y, z) in out.iter_mut().zip(z) {
-                if let Some(y_o) = y.get_mut(o) {
-                    *y_o = A::value(z);
-                }
+            for z in z.iter_mut() {
+                *z = A::value(*z);
             }
         }
         out

@@ -22,6 +22,27 @@
 //! | [`graph`] | split and join nodes: where a graph splits, gradients add |
 //! | [`sgd`] | stochastic gradient descent, loss history, optimising the data |
 //!
+//! ## The code the course shows
+//!
+//! The course prints the source of these functions beside the equations they implement, so
+//! they are written plainly, to read like their equation, and are a contract: the course's
+//! excerpt tests fail if a page shows a function not listed here, if one listed here is
+//! not shown, or if one grows past 30 lines. Speed comes from separate fast paths (other
+//! loop nestings and layouts, in a private module) that are tested bit for bit against them.
+//!
+//! | module | shown on the page |
+//! | --- | --- |
+//! | [`rnn`] | `update_state`, `mse_loss`, `sequence_gradients`, `loss_and_gradients`, `gradient_over_time` |
+//! | [`gradcheck`] | `gradient_check` |
+//! | [`optimise`] | `rprop_step`, `gradient_descent` |
+//! | [`model`] | `Params::sgd_step` |
+//! | [`loss`] | `SquaredLoss::derivative`, `HingeLoss::derivative` |
+//! | [`linear`] | `LinearModel::backward` |
+//! | [`sgd`] | `Sgd::optimise_data` |
+//! | [`dense`] | `Dense::backward` |
+//! | [`mlp`] | `Chain::backward` |
+//! | [`graph`] | `Split::backward`, `Parallel::backward` |
+//!
 //! Nothing panics through the public API: bad hyperparameters, mismatched shapes and numeric
 //! blow-ups are an [`Error`].
 //!
@@ -45,6 +66,7 @@
 pub mod datasets;
 pub mod dense;
 pub mod error;
+mod fast;
 pub mod gradcheck;
 pub mod graph;
 pub mod linear;
