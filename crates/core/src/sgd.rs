@@ -225,7 +225,7 @@ pub fn mean_loss<S: Scalar, const D: usize, M: Model<S, D>, L: Loss<S>>(
 }
 
 /// How many samples [`mean_loss`] evaluates side by side.
-const SAMPLES_AT_ONCE: usize = 4;
+const SAMPLES_AT_ONCE: usize = 8;
 
 /// The fraction of samples with `sign(f(x)) == label` (labels ±1; an output 0 or NaN is wrong).
 ///

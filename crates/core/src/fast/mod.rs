@@ -11,11 +11,13 @@
 //! | --- | --- |
 //! | [`bptt::loss_and_gradients`] (four sequences at once) | [`crate::rnn::loss_and_gradients`] |
 //! | [`surface::mse_losses`] (several weights at once) | [`crate::rnn::mse_loss`] |
+//! | [`dense::pre_activations`] (four units at once) | the plain double loop over units and inputs (in its test) |
 //! | [`Layer::forward_many`](crate::Layer::forward_many) (samples as columns) | [`Layer::forward`](crate::Layer::forward) |
 //! | [`Model::predict_many`](crate::Model::predict_many) and [`crate::mean_loss`] | [`Model::predict`](crate::Model::predict), one sample at a time |
 //! | `Params::apply_step` / `step_is_finite` of each layer (direct loops) | the trait's defaults, by flat index |
 
 pub(crate) mod bptt;
+pub(crate) mod dense;
 pub(crate) mod surface;
 
 #[cfg(test)]
