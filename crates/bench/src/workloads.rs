@@ -1,4 +1,5 @@
-//! The workloads, each at the notebook's sizes, over the core in `f64` and `f32`.
+//! The workloads, at the notebooks' sizes as course.toml gives them ([`Settings`]), over the core in
+//! `f64` and `f32`.
 //!
 //! A workload's Rust side is a closure that runs the notebook cell once and returns a checksum
 //! (so the optimiser cannot drop the work); everything it needs — data, output buffers — is made
