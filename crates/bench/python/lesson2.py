@@ -19,16 +19,44 @@ The core computes the textbook outer product instead; the work per step is the s
 
 import numpy as np
 
-np.random.seed(1)
-N_samples_per_class = 1000
+# The workloads' settings: the harness sends course.toml's values (`configure`); these
+# defaults are the notebook's and serve only `serve.py --once`.
+SETTINGS = {
+    "samples_per_class": 1000,
+    "linear": {"learning_rate": 0.001, "iterations": 100000, "record_every": 1000},
+    "classifier": {"learning_rate": 0.001, "iterations": 100000, "record_every": 1000},
+    "optimise_data": {"learning_rate": 0.05, "iterations": 500000, "record_every": 1000},
+    "mlp": {"learning_rate": 0.001, "iterations": 100000, "record_every": 100},
+    "deep_relu": {"learning_rate": 0.01, "iterations": 10000, "record_every": 1000},
+}
 d_dimensions = 2
-x = np.vstack(
-    (
-        np.random.randn(N_samples_per_class, d_dimensions),
-        np.random.randn(N_samples_per_class, d_dimensions) + np.array([3, 3]),
+
+
+def draw_data():
+    """The two blobs, drawn as the notebook draws them (seed 1 here)."""
+    global N_samples_per_class, x, y, _classifier
+    np.random.seed(1)
+    N_samples_per_class = SETTINGS["samples_per_class"]
+    x = np.vstack(
+        (
+            np.random.randn(N_samples_per_class, d_dimensions),
+            np.random.randn(N_samples_per_class, d_dimensions) + np.array([3, 3]),
+        )
     )
-)
-y = np.vstack((-1.0 * np.ones((N_samples_per_class, 1)), 1.0 * np.ones((N_samples_per_class, 1))))
+    y = np.vstack(
+        (-1.0 * np.ones((N_samples_per_class, 1)), 1.0 * np.ones((N_samples_per_class, 1)))
+    )
+    _classifier = None
+
+
+def configure(settings):
+    """Take the harness's settings (the keys this lesson uses) and redraw the data."""
+    for key in SETTINGS:
+        SETTINGS[key] = settings[key]
+    draw_data()
+
+
+draw_data()
 
 
 # ---- the linear model, squared and hinge losses ----------------------------------------------
@@ -111,8 +139,8 @@ class optimize_data:
 
 def linear_sgd():
     """Workload 4: the linear model with the squared loss, SGD for 100000 iterations."""
-    num_iter = 100000
-    eta = 0.001
+    num_iter = SETTINGS["linear"]["iterations"]
+    eta = SETTINGS["linear"]["learning_rate"]
     f = model(d_dimensions)
     L = loss()
     opt = optimize()
@@ -128,7 +156,8 @@ def trained_classifier():
     global _classifier
     if _classifier is None:
         f = model(d_dimensions)
-        optimize().run(x, y, f, loss_hinge(), 100000, 0.001)
+        c = SETTINGS["classifier"]
+        optimize().run(x, y, f, loss_hinge(), c["iterations"], c["learning_rate"])
         _classifier = f
     return _classifier
 
@@ -136,8 +165,8 @@ def trained_classifier():
 def optimise_data():
     """Workload 6: move the data against the trained classifier, 500000 iterations."""
     f = trained_classifier()
-    num_iter = 500000
-    eta = 0.05
+    num_iter = SETTINGS["optimise_data"]["iterations"]
+    eta = SETTINGS["optimise_data"]["learning_rate"]
     x_orig = x.copy()
     Lh = loss_hinge()
     opt = optimize_data()
@@ -237,14 +266,14 @@ class optimize_mlp:
 
 def mlp():
     """Workload 5: the 2-5-5-1 MLP, SGD for 100000 iterations, full-data loss every 100."""
-    num_iter = 100000
-    eta = 0.001
+    num_iter = SETTINGS["mlp"]["iterations"]
+    eta = SETTINGS["mlp"]["learning_rate"]
     nn = mlp_model()
     nn.addLayer(reluLayer(2, 5))
     nn.addLayer(reluLayer(5, 5))
     nn.addLayer(linearLayer(5, 1))
     L = loss()
-    opt = optimize_mlp(plot_convergence=100)
+    opt = optimize_mlp(plot_convergence=SETTINGS["mlp"]["record_every"])
     opt.run(x, y, nn, L, num_iter, eta)
     return [float(opt.l[-1, 0]), float(len(opt.l))]
 
@@ -297,8 +326,8 @@ class optimize_layers:
 
 def deep_relu():
     """The notebook's 2-10-100-30-10-1 ReLU net, SGD for 10000 iterations."""
-    num_iter = 10000
-    eta = 0.01
+    num_iter = SETTINGS["deep_relu"]["iterations"]
+    eta = SETTINGS["deep_relu"]["learning_rate"]
     nn = mlp_model()
     nn.addLayer(reluLayer_nobias(2, 10))
     nn.addLayer(reluLayer_nobias(10, 100))

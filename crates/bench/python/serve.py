@@ -1,7 +1,9 @@
 """Times the notebook workloads for the Rust harness, in one long-lived process.
 
     python serve.py                 # protocol: one workload name per line on stdin,
-                                    # one JSON line per run on stdout
+                                    # one JSON line per run on stdout; a line
+                                    # `config {...}` first sets the workloads' sizes
+                                    # and hyperparameters (from course.toml)
     python serve.py --once NAME [--runs N]   # standalone: N runs, prints the median
 
 Each run is timed with `time.perf_counter` around the workload function alone, so neither
@@ -50,6 +52,16 @@ def serve():
             continue
         if name == "quit":
             break
+        if name.startswith("config "):
+            try:
+                settings = json.loads(name[len("config "):])
+                lesson1.configure(settings)
+                lesson2.configure(settings)
+                reply = {"configured": True}
+            except Exception as e:  # report, keep serving
+                reply = {"error": f"{type(e).__name__}: {e}"}
+            print(json.dumps(reply), flush=True)
+            continue
         try:
             reply = time_one(name)
         except Exception as e:  # report, keep serving

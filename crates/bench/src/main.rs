@@ -10,7 +10,10 @@
 #![deny(unsafe_code)]
 
 mod alloc;
+mod flops;
+mod peak;
 mod python;
+mod settings;
 mod workloads;
 
 use std::hint::black_box;
@@ -39,7 +42,8 @@ OPTIONS:
     --rounds N          Timed rounds after the warm-up (default 5)
     --min-round-ms N    Repeat each Rust workload until a round lasts this long (default 50)
     --only KEYS         Comma-separated workload keys (rprop, loss_surface, gradient_check,
-                        linear_sgd, mlp, optimise_data, course, course_pages)
+                        linear_sgd, mlp, mlp_records, optimise_data, deep_relu, course,
+                        course_pages)
     --json PATH         Also write the results as JSON
     -h, --help          Print this help
 ";
@@ -228,6 +232,7 @@ fn real_main() -> Result<bool, String> {
     let (cpu, cores, load_start) = machine();
     eprintln!("machine: {cpu}, {cores} cores, load average {load_start}");
 
+    let (workloads, settings) = workloads::all()?;
     let mut numpy = match &opts.python {
         None => {
             eprintln!("no --python given: printing the Rust figures only");
@@ -235,7 +240,10 @@ fn real_main() -> Result<bool, String> {
         }
         Some(py) => {
             let scripts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python");
-            match python::Numpy::start(py, &scripts) {
+            match python::Numpy::start(py, &scripts).and_then(|mut n| {
+                n.configure(&settings.to_json())?;
+                Ok(n)
+            }) {
                 Ok(n) => {
                     eprintln!("numpy {} on Python {}", n.numpy_version, n.python_version);
                     Some(n)
@@ -248,7 +256,7 @@ fn real_main() -> Result<bool, String> {
         }
     };
 
-    let mut rows: Vec<Row> = workloads::all()?
+    let mut rows: Vec<Row> = workloads
         .into_iter()
         .filter(|w| {
             opts.only
@@ -312,6 +320,12 @@ fn real_main() -> Result<bool, String> {
         }
     }
     drop(numpy.take());
+    // The peak, right after the rounds, on the same machine state: best of three.
+    eprintln!("calibrating the peak…");
+    let peak = Peak {
+        f64: peak::flops_per_second(true, 3, 0.1),
+        f32: peak::flops_per_second(false, 3, 0.1),
+    };
     let load_end = loadavg();
 
     // The whole course on the numpy side: the sum of the notebook workloads' medians, when
@@ -355,9 +369,16 @@ fn real_main() -> Result<bool, String> {
         }
     }
 
-    print_table(&rows, &cpu, cores, &load_start, &load_end, opts.rounds);
+    let machine = Machine {
+        cpu,
+        cores,
+        load_start,
+        load_end,
+        peak,
+    };
+    print_table(&rows, &machine, opts.rounds);
     if let Some(path) = &opts.json {
-        let doc = to_json(&rows, &cpu, cores, &load_start, &load_end, opts.rounds);
+        let doc = to_json(&rows, &machine, opts.rounds);
         let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
         std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
@@ -371,6 +392,34 @@ fn real_main() -> Result<bool, String> {
         }
     }
     Ok(ok)
+}
+
+/// The calibrated peak, FLOP/s, of the multiply-add kernel in each precision.
+struct Peak {
+    f64: f64,
+    f32: f64,
+}
+
+/// What the run was measured on.
+struct Machine {
+    cpu: String,
+    cores: usize,
+    load_start: String,
+    load_end: String,
+    peak: Peak,
+}
+
+/// A row's FLOP rate (FLOP/s) and its share of `peak`, from its median seconds.
+fn rate(flops: Option<f64>, seconds: Option<f64>, peak: f64) -> Option<(f64, f64)> {
+    let r = flops? / seconds?;
+    Some((r, r / peak))
+}
+
+fn show_rate(r: Option<(f64, f64)>) -> String {
+    match r {
+        None => "".into(),
+        Some((r, share)) => format!("{:.1} GFLOP/s ({:.0}% of peak)", r / 1e9, share * 100.0),
+    }
 }
 
 struct Medians {
@@ -387,21 +436,14 @@ fn medians(row: &Row) -> Medians {
     }
 }
 
-fn print_table(
-    rows: &[Row],
-    cpu: &str,
-    cores: usize,
-    load_start: &str,
-    load_end: &str,
-    rounds: usize,
-) {
+fn print_table(rows: &[Row], m: &Machine, rounds: usize) {
     println!();
     println!(
-        "| workload | numpy median | Rust f64 median | Rust f32 median | numpy / Rust f64 | numpy / Rust f32 | allocations in timed loops |"
+        "| workload | numpy median | Rust f64 median | Rust f32 median | numpy / Rust f64 | numpy / Rust f32 | f64 FLOP rate | f32 FLOP rate | allocations in timed loops |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for row in rows {
-        let m = medians(row);
+        let med = medians(row);
         let allocs = match (&row.f64, &row.f32) {
             (None, None) => "n/a".to_string(),
             (a, b) => {
@@ -414,20 +456,29 @@ fn print_table(
                 }
             }
         };
+        let flops = row.workload.flops;
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             row.workload.title,
-            human(m.numpy),
-            human(m.f64),
-            human(m.f32),
-            show_ratio(ratio(m.numpy, m.f64)),
-            show_ratio(ratio(m.numpy, m.f32)),
+            human(med.numpy),
+            human(med.f64),
+            human(med.f32),
+            show_ratio(ratio(med.numpy, med.f64)),
+            show_ratio(ratio(med.numpy, med.f32)),
+            show_rate(rate(flops, med.f64, m.peak.f64)),
+            show_rate(rate(flops, med.f32, m.peak.f32)),
             allocs,
         );
     }
     println!();
     println!(
-        "{rounds} alternating rounds after a warm-up; {cpu}, {cores} cores; load average {load_start} at the start, {load_end} at the end."
+        "{rounds} alternating rounds after a warm-up; {}, {} cores; load average {} at the start, {} at the end.",
+        m.cpu, m.cores, m.load_start, m.load_end
+    );
+    println!(
+        "Peak of this build's vector multiply and add (no FMA), measured after the rounds: {:.1} GFLOP/s f64, {:.1} GFLOP/s f32.",
+        m.peak.f64 / 1e9,
+        m.peak.f32 / 1e9
     );
     for row in rows {
         if !row.workload.note.is_empty() {
@@ -445,14 +496,7 @@ fn print_table(
     }
 }
 
-fn to_json(
-    rows: &[Row],
-    cpu: &str,
-    cores: usize,
-    load_start: &str,
-    load_end: &str,
-    rounds: usize,
-) -> Value {
+fn to_json(rows: &[Row], m: &Machine, rounds: usize) -> Value {
     let side = |s: &Option<RustSide>| match s {
         None => Value::Null,
         Some(s) => json!({
@@ -465,18 +509,26 @@ fn to_json(
     let workloads: Vec<Value> = rows
         .iter()
         .map(|row| {
-            let m = medians(row);
+            let med = medians(row);
+            let flops = row.workload.flops;
+            let rate_json = |seconds: Option<f64>, peak: f64| match rate(flops, seconds, peak) {
+                None => Value::Null,
+                Some((r, share)) => json!({"flops_per_second": r, "fraction_of_peak": share}),
+            };
             json!({
                 "key": row.workload.key,
                 "title": row.workload.title,
                 "numpy": if row.numpy.is_empty() { Value::Null } else {
-                    json!({"median_seconds": m.numpy, "samples_seconds": row.numpy})
+                    json!({"median_seconds": med.numpy, "samples_seconds": row.numpy})
                 },
+                "flops_per_run": flops,
+                "rate_f64": rate_json(med.f64, m.peak.f64),
+                "rate_f32": rate_json(med.f32, m.peak.f32),
                 "rust_f64": side(&row.f64),
                 "rust_f32": side(&row.f32),
-                "ratio_numpy_over_f64": ratio(m.numpy, m.f64),
-                "ratio_numpy_over_f32": ratio(m.numpy, m.f32),
-                "meets_target": ratio(m.numpy, m.f64).map(|r| r >= TARGET_RATIO),
+                "ratio_numpy_over_f64": ratio(med.numpy, med.f64),
+                "ratio_numpy_over_f32": ratio(med.numpy, med.f32),
+                "meets_target": ratio(med.numpy, med.f64).map(|r| r >= TARGET_RATIO),
                 "note": row.workload.note,
                 "problems": row.problems,
             })
@@ -485,7 +537,10 @@ fn to_json(
     json!({
         "target_ratio": TARGET_RATIO,
         "rounds": rounds,
-        "machine": {"cpu": cpu, "cores": cores, "loadavg_start": load_start, "loadavg_end": load_end},
+        "machine": {"cpu": m.cpu, "cores": m.cores, "loadavg_start": m.load_start,
+                    "loadavg_end": m.load_end},
+        "peak": {"f64_flops_per_second": m.peak.f64, "f32_flops_per_second": m.peak.f32,
+                 "kernel": "independent a*m and b+c chains in SIMD registers, this build's target, no FMA"},
         "workloads": workloads,
     })
 }

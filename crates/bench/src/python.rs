@@ -82,6 +82,19 @@ impl Numpy {
         serde_json::from_str(&line).map_err(|e| format!("bad reply from Python ({e}): {line}"))
     }
 
+    /// Hand the workloads' settings to the scripts (`config <json>`, one line); they reply
+    /// `{"configured": true}` or an error.
+    pub fn configure(&mut self, settings: &Value) -> Result<(), String> {
+        writeln!(self.stdin, "config {settings}")
+            .and_then(|()| self.stdin.flush())
+            .map_err(|e| format!("writing to Python: {e}"))?;
+        let reply = self.read_reply()?;
+        match reply.get("error").and_then(Value::as_str) {
+            Some(err) => Err(format!("numpy side rejected the settings: {err}")),
+            None => Ok(()),
+        }
+    }
+
     /// Run one workload once and return its timing.
     pub fn run(&mut self, workload: &str) -> Result<Run, String> {
         writeln!(self.stdin, "{workload}")

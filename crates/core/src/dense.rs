@@ -3,7 +3,7 @@
 use core::marker::PhantomData;
 
 use crate::model::{Layer, Params, RandomInit, ReluUnits};
-use crate::{RandomStream, Scalar};
+use crate::{RandomStream, Scalar, fast};
 
 /// An element-wise activation `a(z)` and its derivative `a'(z)`, at the pre-activation `z`.
 pub trait Activation {
@@ -120,31 +120,24 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
 {
     fn forward(&mut self, x: &[S; I]) -> [S; O] {
         self.x = *x;
-        for ((z, row), b) in self.z.iter_mut().zip(&self.w).zip(&self.b) {
-            *z = *b;
-            for (w, x) in row.iter().zip(x) {
-                *z += *w * *x;
-            }
-        }
+        // z_o = b_o + Σ_i W[o][i]·x_i, summed left to right; a few units at a time.
+        self.z = fast::dense::pre_activations(&self.w, &self.b, x);
         self.z.map(A::value)
     }
 
-    fn forward_many<const B: usize>(&self, xs: &[[S; I]; B]) -> [[S; O]; B] {
-        let mut out = [[S::ZERO; O]; B];
-        for (o, (row, b)) in self.w.iter().zip(&self.b).enumerate() {
-            // Unit o for every input: z = b_o, then + W[o][i]·x_i for i = 0, 1, … as in `forward`.
-            let mut z = [*b; B];
-            for (i, w) in row.iter().enumerate() {
-                for (z, x) in z.iter_mut().zip(xs) {
-                    if let Some(x_i) = x.get(i) {
-                        *z += *w * *x_i;
-                    }
+    fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O] {
+        let mut out = [[S::ZERO; B]; O];
+        for ((z, row), b) in out.iter_mut().zip(&self.w).zip(&self.b) {
+            // Unit o for every sample: z = b_o, then + W[o][i]·x_i for i = 0, 1, … as in
+            // `forward`; the samples are the inner loop, so they fill the SIMD lanes.
+            *z = [*b; B];
+            for (w, x_i) in row.iter().zip(xs) {
+                for (z, x) in z.iter_mut().zip(x_i) {
+                    *z += *w * *x;
                 }
             }
-            for (y, z) in out.iter_mut().zip(z) {
-                if let Some(y_o) = y.get_mut(o) {
-                    *y_o = A::value(z);
-                }
+            for z in z.iter_mut() {
+                *z = A::value(*z);
             }
         }
         out
@@ -217,18 +210,27 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S> for Den
     }
 
     fn step_is_finite(&self, eta: S) -> bool {
-        let weights = self.w.iter().flatten().zip(self.dw.iter().flatten());
-        let biases = self.b.iter().zip(self.db.iter());
-        weights
-            .chain(biases)
-            .all(|(&w, &g)| (w - eta * g).is_finite())
+        // No early exit: a loop without one runs its rows in SIMD lanes.
+        let mut finite = true;
+        for (row, drow) in self.w.iter().zip(&self.dw) {
+            for (&w, &g) in row.iter().zip(drow) {
+                finite &= (w - eta * g).is_finite();
+            }
+        }
+        for (&b, &g) in self.b.iter().zip(&self.db) {
+            finite &= (b - eta * g).is_finite();
+        }
+        finite
     }
 
     fn apply_step(&mut self, eta: S) {
-        let weights = self.w.iter_mut().flatten().zip(self.dw.iter().flatten());
-        let biases = self.b.iter_mut().zip(self.db.iter());
-        for (w, &g) in weights.chain(biases) {
-            *w -= eta * g;
+        for (row, drow) in self.w.iter_mut().zip(&self.dw) {
+            for (w, &g) in row.iter_mut().zip(drow) {
+                *w -= eta * g;
+            }
+        }
+        for (b, &g) in self.b.iter_mut().zip(&self.db) {
+            *b -= eta * g;
         }
     }
 }

@@ -79,7 +79,7 @@ where
         Join::forward(&self.branches.0.forward(&xa), &self.branches.1.forward(&xb))
     }
 
-    fn forward_many<const N: usize>(&self, xs: &[[S; I]; N]) -> [[S; O]; N] {
+    fn forward_many<const N: usize>(&self, xs: &[[S; N]; I]) -> [[S; N]; O] {
         let mut ys = self.branches.0.forward_many(xs);
         let yb = self.branches.1.forward_many(xs);
         for (y, b) in ys.iter_mut().zip(&yb) {

@@ -59,16 +59,14 @@ impl<S: Scalar, const D: usize> Layer<S, D, 1> for LinearModel<S, D> {
         [y]
     }
 
-    fn forward_many<const B: usize>(&self, xs: &[[S; D]; B]) -> [[S; 1]; B] {
+    fn forward_many<const B: usize>(&self, xs: &[[S; B]; D]) -> [[S; B]; 1] {
         let mut y = [self.b; B];
-        for (i, w) in self.w.iter().enumerate() {
-            for (y, x) in y.iter_mut().zip(xs) {
-                if let Some(x_i) = x.get(i) {
-                    *y += *w * *x_i;
-                }
+        for (w, x_i) in self.w.iter().zip(xs) {
+            for (y, x) in y.iter_mut().zip(x_i) {
+                *y += *w * *x;
             }
         }
-        y.map(|y| [y])
+        [y]
     }
 
     /// `dL/dw = x·dL/dy`, `dL/db = dL/dy`; returns `dL/dx = w·dL/dy`.

@@ -69,11 +69,13 @@ pub trait Layer<S: Scalar, const I: usize, const O: usize>: Params<S> + ReluUnit
     /// Before any `forward` the cache holds zeros, so the gradients are those at `x = 0`.
     fn backward(&mut self, d_out: &[S; O]) -> [S; I];
 
-    /// `forward` for `B` inputs at once, caching nothing (for evaluating a loss over data).
+    /// `forward` for `B` samples at once, caching nothing (for evaluating a loss over data).
     ///
-    /// Each output is computed with the operations of `forward`, in its order, so it is the
-    /// same to the last bit; the `B` inputs run side by side, which is what makes it faster.
-    fn forward_many<const B: usize>(&self, xs: &[[S; I]; B]) -> [[S; O]; B];
+    /// The samples are columns: `xs[i][b]` is input `i` of sample `b`, and the result's
+    /// `[o][b]` is output `o` of sample `b`. Each output is computed with the operations of
+    /// `forward`, in its order, so it is the same to the last bit; the samples run side by
+    /// side in the innermost loops (the SIMD lanes), which is what makes it faster.
+    fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O];
 }
 
 /// The ReLU units of a block, for counting dead units; a block without any keeps the defaults.
@@ -168,8 +170,22 @@ impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
     }
 
     fn predict_many<const B: usize>(&mut self, xs: &[[S; D]; B]) -> [S; B] {
-        self.forward_many(xs).map(|[y]| y)
+        let [y] = self.forward_many(&columns(xs));
+        y
     }
+}
+
+/// `B` samples of `D` values as `D` columns of `B`: `columns(xs)[i][b] = xs[b][i]`.
+fn columns<S: Scalar, const D: usize, const B: usize>(xs: &[[S; D]; B]) -> [[S; B]; D] {
+    let mut out = [[S::ZERO; B]; D];
+    for (b, x) in xs.iter().enumerate() {
+        for (column, v) in out.iter_mut().zip(x) {
+            if let Some(slot) = column.get_mut(b) {
+                *slot = *v;
+            }
+        }
+    }
+    out
 }
 
 /// A block whose parameters can be drawn from a random stream (standard normal, like `randn`).

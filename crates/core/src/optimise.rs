@@ -6,7 +6,8 @@
 //! training stops with [`Error::NonFinite`] and the weights keep their last finite values.
 
 use crate::error::require_positive;
-use crate::rnn::{Gradients, Weights, loss_and_gradients};
+use crate::fast::bptt::loss_and_gradients;
+use crate::rnn::{Gradients, Weights};
 use crate::{Error, Scalar};
 
 /// One iteration as the callback sees it: the weights at its start, with their loss and gradient.

@@ -6,7 +6,7 @@
 //! `ξ = (1/N) Σ_i (t_i − y_i)²`.
 
 use crate::error::{require_finite, require_len, require_nonempty};
-use crate::{Error, Scalar};
+use crate::{Error, Scalar, fast};
 
 /// The net's two weights: `w_x` scales the input, `w_rec` carries the state over one step.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -76,7 +76,7 @@ pub fn output<S: Scalar>(x: &[S], w: Weights<S>) -> S {
 }
 
 /// Check that a dataset is non-empty and has one target per sequence.
-fn check_dataset<S, const L: usize>(xs: &[[S; L]], ts: &[S]) -> Result<(), Error> {
+pub(crate) fn check_dataset<S, const L: usize>(xs: &[[S; L]], ts: &[S]) -> Result<(), Error> {
     require_nonempty("sequences", xs.len())?;
     require_len("targets", xs.len(), ts.len())
 }
@@ -104,10 +104,35 @@ pub fn output_gradient<S: Scalar>(y: S, t: S, n_samples: usize) -> S {
     S::TWO * (y - t) / S::from_usize(n_samples)
 }
 
-/// The loss and its gradient in one forward and backward pass (BPTT).
+/// BPTT for one sequence: the weight gradient `(∂ξ/∂w_x, ∂ξ/∂w_rec)` of its share of the loss,
+/// given the gradient at its output `d_y = ∂ξ/∂y`.
 ///
-/// Backwards from `∂ξ/∂S_L = ∂ξ/∂y`: `∂ξ/∂w_x += ∂ξ/∂S_k · x_k`, `∂ξ/∂w_rec += ∂ξ/∂S_k · S_{k-1}`,
-/// then `∂ξ/∂S_{k-1} = ∂ξ/∂S_k · w_rec`, for `k = L … 1`, summed over the sequences.
+/// Forward, keeping each `S_{k-1}`; then backwards from `∂ξ/∂S_L = d_y`, for `k = L … 1`:
+/// `∂ξ/∂w_x += ∂ξ/∂S_k · x_k`, `∂ξ/∂w_rec += ∂ξ/∂S_k · S_{k-1}`, `∂ξ/∂S_{k-1} = ∂ξ/∂S_k · w_rec`.
+pub fn sequence_gradients<S: Scalar, const L: usize>(
+    x: &[S; L],
+    w: Weights<S>,
+    d_y: S,
+) -> Gradients<S> {
+    let mut s_prev = [S::ZERO; L];
+    let mut s = S::ZERO;
+    for (slot, &x_k) in s_prev.iter_mut().zip(x) {
+        *slot = s;
+        s = update_state(x_k, s, w);
+    }
+    let mut d_s = d_y;
+    let mut g = Gradients::default();
+    for (&x_k, &s_prev) in x.iter().zip(&s_prev).rev() {
+        g.d_w_x += d_s * x_k;
+        g.d_w_rec += d_s * s_prev;
+        d_s *= w.w_rec;
+    }
+    g
+}
+
+/// The loss and its gradient: each sequence's output `y_i`, its squared error, and its
+/// BPTT share from `∂ξ/∂y_i = 2(y_i − t_i)/N`, summed over the sequences in order.
+///
 /// Errors: as [`mse_loss`].
 pub fn loss_and_gradients<S: Scalar, const L: usize>(
     xs: &[[S; L]],
@@ -118,60 +143,24 @@ pub fn loss_and_gradients<S: Scalar, const L: usize>(
     let n = xs.len();
     let mut loss = S::ZERO;
     let mut grads = Gradients::default();
-    // A few sequences go through each step together: their recurrences are independent, so the
-    // CPU overlaps them. Each sequence's gradient is summed on its own, then added to the total
-    // in sequence order.
-    for (group, targets) in xs
-        .chunks(SEQUENCES_AT_ONCE)
-        .zip(ts.chunks(SEQUENCES_AT_ONCE))
-    {
-        // `prev[j][k]` holds S_k of sequence j for k = 0 … L-1: what each step multiplies by w_rec.
-        let mut prev = [[S::ZERO; L]; SEQUENCES_AT_ONCE];
-        let mut s = [S::ZERO; SEQUENCES_AT_ONCE];
-        for k in 0..L {
-            for ((s_j, prev_j), x) in s.iter_mut().zip(prev.iter_mut()).zip(group) {
-                if let (Some(slot), Some(&x_k)) = (prev_j.get_mut(k), x.get(k)) {
-                    *slot = *s_j;
-                    *s_j = update_state(x_k, *s_j, w);
-                }
-            }
-        }
-        let mut d_s = [S::ZERO; SEQUENCES_AT_ONCE];
-        for ((d_j, &s_j), &t) in d_s.iter_mut().zip(&s).zip(targets) {
-            let e = t - s_j;
-            loss += e * e;
-            *d_j = output_gradient(s_j, t, n);
-        }
-        let mut shares = [Gradients::default(); SEQUENCES_AT_ONCE];
-        for k in (0..L).rev() {
-            for (((share, d_j), prev_j), x) in
-                shares.iter_mut().zip(d_s.iter_mut()).zip(&prev).zip(group)
-            {
-                if let (Some(&s_prev), Some(&x_k)) = (prev_j.get(k), x.get(k)) {
-                    share.d_w_x += *d_j * x_k;
-                    share.d_w_rec += *d_j * s_prev;
-                    *d_j *= w.w_rec;
-                }
-            }
-        }
-        for share in shares.iter().take(group.len()) {
-            grads.d_w_x += share.d_w_x;
-            grads.d_w_rec += share.d_w_rec;
-        }
+    for (x, &t) in xs.iter().zip(ts) {
+        let y = output(x, w);
+        loss += (t - y) * (t - y);
+        let share = sequence_gradients(x, w, output_gradient(y, t, n));
+        grads.d_w_x += share.d_w_x;
+        grads.d_w_rec += share.d_w_rec;
     }
     Ok((loss / S::from_usize(n), grads))
 }
 
-/// How many sequences [`loss_and_gradients`] runs side by side.
-const SEQUENCES_AT_ONCE: usize = 4;
-
-/// BPTT: the gradient `(∂ξ/∂w_x, ∂ξ/∂w_rec)` of the mean squared error. Errors: as [`mse_loss`].
+/// BPTT: the gradient `(∂ξ/∂w_x, ∂ξ/∂w_rec)` of the mean squared error, the bits of
+/// [`loss_and_gradients`] by its fast path. Errors: as [`mse_loss`].
 pub fn bptt<S: Scalar, const L: usize>(
     xs: &[[S; L]],
     ts: &[S],
     w: Weights<S>,
 ) -> Result<Gradients<S>, Error> {
-    loss_and_gradients(xs, ts, w).map(|(_, g)| g)
+    fast::bptt::loss_and_gradients(xs, ts, w).map(|(_, g)| g)
 }
 
 /// `∂ξ/∂S_k` for every sequence `i` and step `k = 0 … L`, row-major into `out`
@@ -352,7 +341,7 @@ pub fn loss_surface<S: Scalar, const L: usize>(
                 // a hypothetical `usize::MAX`-wide row from wrapping to column 0.
                 weights.w_x = grid.w_x(c.saturating_mul(POINTS_AT_ONCE).saturating_add(lane));
             }
-            let losses = mse_losses(xs, ts, &w);
+            let losses = fast::surface::mse_losses(xs, ts, &w);
             for (cell, loss) in cells.iter_mut().zip(losses) {
                 *cell = loss;
             }
@@ -363,31 +352,6 @@ pub fn loss_surface<S: Scalar, const L: usize>(
 
 /// How many grid points [`loss_surface`] evaluates in one pass over the data.
 const POINTS_AT_ONCE: usize = 4;
-
-/// [`mse_loss`] at several weights in one pass over a (checked) dataset: every input is used by
-/// all of them at once, so their recurrences run side by side. (`mse_loss` keeps the plain
-/// one-sequence-at-a-time form because the course shows it beside the equation.) Each loss is computed with
-/// exactly the operations, in the order, of [`mse_loss`], so it is the same to the last bit.
-fn mse_losses<S: Scalar, const L: usize, const P: usize>(
-    xs: &[[S; L]],
-    ts: &[S],
-    w: &[Weights<S>; P],
-) -> [S; P] {
-    let mut sums = [S::ZERO; P];
-    for (x, &t) in xs.iter().zip(ts) {
-        let mut s = [S::ZERO; P];
-        for &x_k in x {
-            for (s_p, w_p) in s.iter_mut().zip(w) {
-                *s_p = update_state(x_k, *s_p, *w_p);
-            }
-        }
-        for (sum, s_p) in sums.iter_mut().zip(s) {
-            let e = t - s_p;
-            *sum += e * e;
-        }
-    }
-    sums.map(|sum| sum / S::from_usize(xs.len()))
-}
 
 #[cfg(test)]
 mod tests {

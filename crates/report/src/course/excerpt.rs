@@ -165,9 +165,9 @@ mod tests {
 
     #[test]
     fn extracts_multi_line_signatures_and_stops_at_the_item() {
-        let f = function("rnn", "loss_and_gradients").unwrap();
-        assert!(f.contains("share.d_w_rec += *d_j * s_prev;"), "{f}");
-        assert!(!f.contains("pub fn bptt"));
+        let f = function("rnn", "sequence_gradients").unwrap();
+        assert!(f.contains("g.d_w_rec += d_s * s_prev;"), "{f}");
+        assert!(!f.contains("pub fn loss_and_gradients"));
         let step = function("optimise", "rprop_step").unwrap();
         assert!(
             step.contains("eta_plus") || step.contains("eta_minus"),
@@ -230,5 +230,80 @@ mod tests {
         let html = to_html("rnn", "output").unwrap();
         assert!(html.contains("&lt;S: Scalar&gt;"));
         assert!(html.contains("<span class=\"doc\">/// The net"));
+    }
+
+    /// The `(module, name)` pairs the core's crate doc lists under "The code the course shows".
+    fn listed_in_the_core_docs() -> Vec<(String, String)> {
+        let doc = include_str!("../../../core/src/lib.rs");
+        let section = doc
+            .split("//! ## The code the course shows")
+            .nth(1)
+            .and_then(|rest| rest.split("//! Nothing panics").next())
+            .expect("the core's crate doc lists the code the course shows");
+        let mut listed = Vec::new();
+        for row in section.lines().filter(|l| l.starts_with("//! | [`")) {
+            let cells: Vec<&str> = row.split('|').collect();
+            let module = cells[1]
+                .trim()
+                .trim_start_matches("[`")
+                .trim_end_matches("`]");
+            for name in cells[2].split(',') {
+                listed.push((
+                    module.to_string(),
+                    name.trim().trim_matches('`').to_string(),
+                ));
+            }
+        }
+        listed
+    }
+
+    /// The `code("module", "name")` calls of every template, with the template's name.
+    fn shown_by_the_templates() -> Vec<(String, String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../templates");
+        let mut shown = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in text.split("code(\"").skip(1) {
+                let args: Vec<&str> = call.splitn(4, '"').collect();
+                let page = path.file_name().unwrap().to_string_lossy().into_owned();
+                shown.push((page, args[0].to_string(), args[2].to_string()));
+            }
+        }
+        shown
+    }
+
+    #[test]
+    fn the_pages_show_exactly_the_plain_functions_the_core_lists() {
+        let listed = listed_in_the_core_docs();
+        let shown = shown_by_the_templates();
+        assert!(
+            listed.len() >= 15 && shown.len() >= listed.len(),
+            "{listed:?}"
+        );
+        for (page, module, name) in &shown {
+            assert!(
+                listed.contains(&(module.clone(), name.clone())),
+                "{page} shows {module}::{name}, which the core's crate doc does not list"
+            );
+        }
+        for (module, name) in &listed {
+            assert!(
+                shown.iter().any(|(_, m, n)| m == module && n == name),
+                "the core lists {module}::{name} as shown, but no page shows it"
+            );
+            let code = function(module, name).unwrap_or_else(|| panic!("{module}::{name}"));
+            let body = code
+                .lines()
+                .skip_while(|l| !l.trim_end().ends_with('{'))
+                .count()
+                .saturating_sub(2);
+            assert!(
+                body <= 30,
+                "{module}::{name} has {body} lines of body:\n{code}"
+            );
+        }
+        let bptt = function("rnn", "loss_and_gradients").unwrap();
+        assert!(bptt.contains("sequence_gradients(x, w, output_gradient(y, t, n))"));
     }
 }
