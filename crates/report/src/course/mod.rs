@@ -11,6 +11,7 @@ pub mod figures;
 pub mod math;
 pub mod pages;
 pub mod plot;
+pub mod typography;
 
 use std::collections::BTreeMap;
 use std::path::Path;

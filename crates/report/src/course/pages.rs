@@ -14,6 +14,7 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 
 use super::excerpt;
 use super::math::Math;
+use super::typography::{minus, scientific, significant};
 
 /// The templates, by name: the shared layout, its stylesheet and the three pages.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -40,11 +41,6 @@ pub const PAGES: &[(&str, &str)] = &[
 /// The canonical lesson 1 notebook's dataset with the values it printed, compiled in: a page
 /// sees its `expected` part as `notebook`, to set the notebook's output beside ours.
 const NOTEBOOK_REFERENCE: &str = include_str!("../../../../data/reference/rnn_binary_seed1.json");
-
-/// Format a number with a typographic minus.
-fn minus(s: String) -> String {
-    s.replace('-', "\u{2212}")
-}
 
 fn number(v: &Value) -> Result<f64, Error> {
     f64::try_from(v.clone()).map_err(|_| {
@@ -98,41 +94,22 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
     env.add_filter(
         "fixed",
         |v: Value, digits: usize| -> Result<String, Error> {
-            Ok(minus(format!("{:.*}", digits, number(&v)?)))
+            Ok(minus(&format!("{:.*}", digits, number(&v)?)))
         },
     );
     env.add_filter("num", |v: Value| -> Result<String, Error> {
-        Ok(minus(format!("{}", number(&v)?)))
+        Ok(minus(&format!("{}", number(&v)?)))
     });
     env.add_filter("sig", |v: Value, digits: usize| -> Result<String, Error> {
-        Ok(minus(significant(number(&v)?, digits)))
+        Ok(minus(&significant(number(&v)?, digits)))
     });
     let reference: serde_json::Value = serde_json::from_str(NOTEBOOK_REFERENCE)
         .map_err(|e| format!("data/reference/rnn_binary_seed1.json: {e}"))?;
     env.add_global("notebook", Value::from_serialize(&reference["expected"]));
     env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
-        let x = number(&v)?;
-        if x == 0.0 {
-            return Ok("0".into());
-        }
-        let e = x.abs().log10().floor() as i32;
-        let m = x / 10f64.powi(e);
-        Ok(minus(format!(
-            "{m:.digits$}×10{}",
-            super::plot::power_of_ten(e).trim_start_matches("10")
-        )))
+        Ok(scientific(number(&v)?, digits))
     });
     Ok(env)
-}
-
-/// `x` with `digits` significant digits, trailing zeros kept (`1.00135554721` for 12).
-fn significant(x: f64, digits: usize) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let magnitude = x.abs().log10().floor() as i64;
-    let decimals = (digits as i64 - 1 - magnitude).max(0) as usize;
-    format!("{x:.decimals$}")
 }
 
 /// Render one page with the results `r`, then fill its table of contents.

@@ -1,6 +1,6 @@
 //! Lesson 2's experiments, in the notebook's order, on two seeded Gaussian blobs.
 
-use crate::Progress;
+use super::Progress;
 use crate::config::{Lesson2Config, NetConfig, SgdConfig, SplitJoinConfig};
 use crate::error::Error;
 use crate::results::{

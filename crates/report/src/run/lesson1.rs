@@ -1,6 +1,6 @@
 //! Lesson 1's experiments, in the notebooks' order, on one dataset at a time.
 
-use crate::Progress;
+use super::Progress;
 use crate::config::{Generator, Lesson1Config, RpropRunConfig, SequenceDataConfig};
 use crate::error::Error;
 use crate::results::{

@@ -16,8 +16,15 @@
 //! - **Relative paths** (`file`) are resolved against the config file's folder and reported as
 //!   written, so nothing machine-specific reaches the results.
 
-use crate::dataset_file::{self, SequenceFile};
+pub mod dataset_file;
+mod toml_lines;
+mod validate;
+
+pub use toml_lines::line_of_key;
+use toml_lines::locate_span;
+
 use crate::error::Error;
+use dataset_file::SequenceFile;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -329,9 +336,6 @@ pub struct SplitJoinConfig {
     pub atol: f64,
 }
 
-/// The most iterations any run may ask for, so a typo cannot make a run take hours.
-const MAX_ITERATIONS: u64 = 10_000_000;
-
 impl Config {
     /// Read, parse and validate the config at `path`, and read the dataset files it names.
     ///
@@ -366,92 +370,6 @@ impl Config {
                 .for_key(key)
         })?;
         Ok(config)
-    }
-
-    /// Check every value's range; the error is the first bad key and what it should be.
-    pub fn validate(&self) -> Result<(), (String, String)> {
-        let l1 = &self.lesson1;
-        for (name, data) in [("binary", &l1.binary), ("variant", &l1.variant)] {
-            let key = |k: &str| format!("lesson1.{name}.{k}");
-            check(
-                data.samples >= 1 && data.samples <= 100_000,
-                key("samples"),
-                "expected a whole number in [1, 100000]",
-            )?;
-            check(
-                SUPPORTED_SEQUENCE_LENGTHS.contains(&data.sequence_length),
-                key("sequence_length"),
-                "expected 10 or 20 (the lengths the core is compiled for)",
-            )?;
-            check(
-                (2..=1000).contains(&data.surface_points),
-                key("surface_points"),
-                "expected a whole number in [2, 1000]",
-            )?;
-            for (k, range) in [("overview", data.overview), ("zoom", data.zoom)] {
-                check(
-                    range.iter().all(|v| v.is_finite()) && range[0] < range[1],
-                    key(k),
-                    "expected [min, max] with finite min < max",
-                )?;
-            }
-        }
-        let gc = &l1.gradient_check;
-        finite_pair(gc.at, "lesson1.gradient_check.at")?;
-        positive(gc.eps, "lesson1.gradient_check.eps")?;
-        for (v, k) in [(gc.rtol, "rtol"), (gc.atol, "atol")] {
-            check(
-                v.is_finite() && v >= 0.0,
-                format!("lesson1.gradient_check.{k}"),
-                "expected a finite number >= 0",
-            )?;
-        }
-        check(
-            !l1.over_time_points.is_empty(),
-            "lesson1.over_time_points".into(),
-            "expected at least one [w_x, w_rec] point",
-        )?;
-        for p in &l1.over_time_points {
-            finite_pair(*p, "lesson1.over_time_points")?;
-        }
-        for (name, r) in [
-            ("rprop", &l1.rprop),
-            ("rprop_other_start", &l1.rprop_other_start),
-        ] {
-            let key = |k: &str| format!("lesson1.{name}.{k}");
-            check(
-                r.eta_plus.is_finite() && r.eta_plus > 1.0,
-                key("eta_plus"),
-                "expected a finite number > 1",
-            )?;
-            check(
-                r.eta_minus > 0.0 && r.eta_minus < 1.0,
-                key("eta_minus"),
-                "expected a number in (0, 1)",
-            )?;
-            finite_pair(r.start, &key("start"))?;
-            check(
-                r.delta.iter().all(|d| d.is_finite() && *d > 0.0),
-                key("delta"),
-                "expected two finite numbers > 0",
-            )?;
-            check(
-                r.prev_sign.iter().all(|s| [-1.0, 0.0, 1.0].contains(s)),
-                key("prev_sign"),
-                "expected two values, each -1, 0 or 1",
-            )?;
-            iterations(r.iterations.into(), &key("iterations"))?;
-        }
-        let gd = &l1.gradient_descent;
-        finite_pair(gd.start, "lesson1.gradient_descent.start")?;
-        positive(gd.learning_rate, "lesson1.gradient_descent.learning_rate")?;
-        iterations(gd.iterations.into(), "lesson1.gradient_descent.iterations")?;
-        check(
-            l1.test_sequence.iter().all(|v| v.is_finite()),
-            "lesson1.test_sequence".into(),
-            "expected finite numbers",
-        )?;
-        self.lesson2.validate()
     }
 
     /// Read the dataset files named in the config and check their shape against it.
@@ -496,164 +414,6 @@ impl Config {
     }
 }
 
-impl Lesson2Config {
-    /// Check every value's range; the error is the first bad key and what it should be.
-    pub fn validate(&self) -> Result<(), (String, String)> {
-        check(
-            (1..=1_000_000).contains(&self.samples_per_class),
-            "lesson2.samples_per_class".into(),
-            "expected a whole number in [1, 1000000]",
-        )?;
-        check(
-            self.plane.iter().all(|v| v.is_finite()) && self.plane[0] < self.plane[1],
-            "lesson2.plane".into(),
-            "expected [min, max] with finite min < max",
-        )?;
-        check(
-            (2..=1000).contains(&self.plane_points),
-            "lesson2.plane_points".into(),
-            "expected a whole number in [2, 1000]",
-        )?;
-        check(
-            (1..=1000).contains(&self.histogram_bins),
-            "lesson2.histogram_bins".into(),
-            "expected a whole number in [1, 1000]",
-        )?;
-        let runs = [
-            ("squared", &self.squared),
-            ("hinge", &self.hinge),
-            ("data_classifier", &self.data_classifier),
-            ("optimise_data", &self.optimise_data),
-        ];
-        let nets = [("mlp", &self.mlp), ("deep_relu", &self.deep_relu)];
-        let all = runs
-            .iter()
-            .map(|(n, c)| (*n, c.learning_rate, c.iterations, c.record_every))
-            .chain(
-                nets.iter()
-                    .map(|(n, c)| (*n, c.learning_rate, c.iterations, c.record_every)),
-            );
-        for (name, learning_rate, iters, record_every) in all {
-            let key = |k: &str| format!("lesson2.{name}.{k}");
-            positive(learning_rate, &key("learning_rate"))?;
-            iterations(iters, &key("iterations"))?;
-            check(
-                record_every >= 1 && record_every <= iters,
-                key("record_every"),
-                "expected a whole number in [1, iterations]",
-            )?;
-        }
-        let sj = &self.split_join;
-        check(
-            sj.at.iter().all(|v| v.is_finite()),
-            "lesson2.split_join.at".into(),
-            "expected two finite numbers",
-        )?;
-        check(
-            sj.target.is_finite(),
-            "lesson2.split_join.target".into(),
-            "expected a finite number",
-        )?;
-        positive(sj.eps, "lesson2.split_join.eps")?;
-        for (v, k) in [(sj.rtol, "rtol"), (sj.atol, "atol")] {
-            check(
-                v.is_finite() && v >= 0.0,
-                format!("lesson2.split_join.{k}"),
-                "expected a finite number >= 0",
-            )?;
-        }
-        Ok(())
-    }
-}
-
-/// `Ok` when `ok`, else the key and message.
-fn check(ok: bool, key: String, message: &str) -> Result<(), (String, String)> {
-    if ok {
-        Ok(())
-    } else {
-        Err((key, message.to_string()))
-    }
-}
-
-fn positive(v: f64, key: &str) -> Result<(), (String, String)> {
-    check(
-        v.is_finite() && v > 0.0,
-        key.into(),
-        "expected a finite number > 0",
-    )
-}
-
-fn finite_pair(p: [f64; 2], key: &str) -> Result<(), (String, String)> {
-    check(
-        p.iter().all(|v| v.is_finite()),
-        key.into(),
-        "expected two finite numbers [w_x, w_rec]",
-    )
-}
-
-fn iterations(n: u64, key: &str) -> Result<(), (String, String)> {
-    check(
-        (1..=MAX_ITERATIONS).contains(&n),
-        key.into(),
-        "expected a whole number in [1, 10000000]",
-    )
-}
-
-/// The table a TOML line opens, if it is a header (`[a.b]` gives `a.b`).
-fn header(line: &str) -> Option<String> {
-    let t = line.trim();
-    let inner = t.strip_prefix('[')?.split(']').next()?;
-    Some(inner.trim_matches(['[', ' ']).replace(' ', ""))
-}
-
-/// The line (1-based) and dotted key of the byte offset `at` in TOML `text`.
-///
-/// A small scan rather than a TOML parser: the key is the current `[table]` header plus the
-/// bare key the line starts with, which is exact for a config written one key per line.
-fn locate_span(text: &str, at: usize) -> (Option<usize>, Option<String>) {
-    let before = text.get(..at).unwrap_or(text);
-    let line_no = before.matches('\n').count() + 1;
-    let mut table = String::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(h) = header(line) {
-            table = h;
-            if i + 1 == line_no {
-                return (Some(line_no), Some(table));
-            }
-        } else if i + 1 == line_no {
-            let key = line.split('=').next().map(str::trim).unwrap_or_default();
-            let key = if key.is_empty() || line.find('=').is_none() {
-                table.clone()
-            } else if table.is_empty() {
-                key.to_string()
-            } else {
-                format!("{table}.{key}")
-            };
-            return (Some(line_no), Some(key).filter(|k| !k.is_empty()));
-        }
-    }
-    (Some(line_no), None)
-}
-
-/// The line (1-based) where the dotted `key` is written in TOML `text`, if it is.
-pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    let (table, leaf) = key.rsplit_once('.').unwrap_or(("", key));
-    let mut current = String::new();
-    for (i, line) in text.lines().enumerate() {
-        if let Some(h) = header(line) {
-            current = h;
-            continue;
-        }
-        if current == table
-            && let Some((k, _)) = line.split_once('=')
-            && k.trim() == leaf
-        {
-            return Some(i + 1);
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -661,18 +421,5 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         assert_eq!(Config::default().validate(), Ok(()));
-    }
-
-    #[test]
-    fn keys_are_found_by_line() {
-        let text = "[a]\nx = 1\n\n[a.b]\nx = 2\ny = [1,\n 2]\n";
-        assert_eq!(line_of_key(text, "a.x"), Some(2));
-        assert_eq!(line_of_key(text, "a.b.x"), Some(5));
-        assert_eq!(line_of_key(text, "a.b.z"), None);
-        assert_eq!(
-            locate_span(text, text.find("y =").unwrap_or(0)),
-            (Some(6), Some("a.b.y".into()))
-        );
-        assert_eq!(locate_span(text, 1), (Some(1), Some("a".into())));
     }
 }

@@ -4,6 +4,8 @@
 //! results serialize to the same bytes. Loss surfaces and output grids are only drawn, never
 //! printed, so they are stored as `f32` to keep the file small; every other number is `f64`.
 
+pub mod json;
+
 use crate::config::{
     DescentConfig, Generator, NetConfig, RpropRunConfig, SgdConfig, SplitJoinConfig,
 };
