@@ -258,7 +258,7 @@ fn course_run(config: &unrolled_report::Config) -> Run {
     let config = config.clone();
     Box::new(move || {
         let results = unrolled_report::run(black_box(&config)).map_err(|e| e.to_string())?;
-        Ok(black_box(&results).lesson1.binary.test_sequence.output)
+        Ok(black_box(&results).rnn.binary.test_sequence.output)
     })
 }
 
@@ -277,7 +277,7 @@ fn course_pages_run(config: &unrolled_report::Config) -> Run {
 /// The runner's output for the notebook's test sequence after the canonical Rprop run.
 fn course_answer(config: &unrolled_report::Config) -> Result<Vec<f64>, String> {
     let results = unrolled_report::run(config).map_err(|e| e.to_string())?;
-    Ok(vec![results.lesson1.binary.test_sequence.output])
+    Ok(vec![results.rnn.binary.test_sequence.output])
 }
 
 /// `|a − b| ≤ tol·(1 + |b|)` for each pair, and the same length.

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// Why the course could not be generated, pointing at the input that caused it.
 ///
-/// Displayed like `course.toml:12: key `lesson1.rprop.eta_minus`: expected a number in (0, 1)`;
+/// Displayed like `course.toml:12: key `rnn.rprop.eta_minus`: expected a number in (0, 1)`;
 /// the parts that are unknown are left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -12,7 +12,7 @@ pub struct Error {
     pub file: Option<String>,
     /// The 1-based line in `file`.
     pub line: Option<usize>,
-    /// The dotted key at fault (`lesson1.rprop.eta_minus`), or the experiment that failed.
+    /// The dotted key at fault (`rnn.rprop.eta_minus`), or the experiment that failed.
     pub key: Option<String>,
     /// What is wrong, and what would be right.
     pub message: String,

@@ -36,9 +36,9 @@ pub const SUPPORTED_SEQUENCE_LENGTHS: [usize; 2] = [10, 20];
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Lesson 1: the linear RNN.
-    pub lesson1: Lesson1Config,
+    pub rnn: RnnConfig,
     /// Lesson 2: backpropagation from the ground up.
-    pub lesson2: Lesson2Config,
+    pub backprop: BackpropConfig,
     /// The folder relative paths are resolved against (the config file's); not part of the config.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -47,7 +47,7 @@ pub struct Config {
 /// Lesson 1's experiments, run on each of its two datasets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Lesson1Config {
+pub struct RnnConfig {
     /// The binary dataset (notebook "canonical run").
     pub binary: SequenceDataConfig,
     /// The "variant 10" dataset with values in {0, 0.2, …, 1}.
@@ -66,7 +66,7 @@ pub struct Lesson1Config {
     pub test_sequence: Vec<f64>,
 }
 
-impl Default for Lesson1Config {
+impl Default for RnnConfig {
     fn default() -> Self {
         Self {
             binary: SequenceDataConfig {
@@ -217,7 +217,7 @@ pub struct DescentConfig {
 /// own seed, so every run is reproducible and changing one experiment leaves the others as they were.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Lesson2Config {
+pub struct BackpropConfig {
     /// The seed of the blobs.
     pub data_seed: u64,
     /// Points per class (class -1 around (0, 0), class +1 around (3, 3)).
@@ -244,7 +244,7 @@ pub struct Lesson2Config {
     pub split_join: SplitJoinConfig,
 }
 
-impl Default for Lesson2Config {
+impl Default for BackpropConfig {
     fn default() -> Self {
         let sgd = |learning_rate, iterations, record_every, seed| SgdConfig {
             learning_rate,
@@ -376,13 +376,13 @@ impl Config {
     fn load_files(&mut self, text: &str, config_file: &str) -> Result<(), Error> {
         let base = self.base_dir.clone();
         for (name, data) in [
-            ("binary", &mut self.lesson1.binary),
-            ("variant", &mut self.lesson1.variant),
+            ("binary", &mut self.rnn.binary),
+            ("variant", &mut self.rnn.variant),
         ] {
             let Some(file) = &data.file else { continue };
             let loaded = dataset_file::read(&base.join(file), file)?;
             let shape_error = |k: &str, message: String| {
-                let key = format!("lesson1.{name}.{k}");
+                let key = format!("rnn.{name}.{k}");
                 Error::new(message)
                     .in_file(config_file)
                     .at_line(line_of_key(text, &key))

@@ -1,7 +1,7 @@
 //! Range checks of every config value, before anything runs: the first bad key and what it
 //! should be.
 
-use super::{Config, Lesson2Config, SUPPORTED_SEQUENCE_LENGTHS};
+use super::{BackpropConfig, Config, SUPPORTED_SEQUENCE_LENGTHS};
 
 /// The most iterations any run may ask for, so a typo cannot make a run take hours.
 const MAX_ITERATIONS: u64 = 10_000_000;
@@ -9,9 +9,9 @@ const MAX_ITERATIONS: u64 = 10_000_000;
 impl Config {
     /// Check every value's range; the error is the first bad key and what it should be.
     pub fn validate(&self) -> Result<(), (String, String)> {
-        let l1 = &self.lesson1;
+        let l1 = &self.rnn;
         for (name, data) in [("binary", &l1.binary), ("variant", &l1.variant)] {
-            let key = |k: &str| format!("lesson1.{name}.{k}");
+            let key = |k: &str| format!("rnn.{name}.{k}");
             check(
                 data.samples >= 1 && data.samples <= 100_000,
                 key("samples"),
@@ -36,28 +36,28 @@ impl Config {
             }
         }
         let gc = &l1.gradient_check;
-        finite_pair(gc.at, "lesson1.gradient_check.at")?;
-        positive(gc.eps, "lesson1.gradient_check.eps")?;
+        finite_pair(gc.at, "rnn.gradient_check.at")?;
+        positive(gc.eps, "rnn.gradient_check.eps")?;
         for (v, k) in [(gc.rtol, "rtol"), (gc.atol, "atol")] {
             check(
                 v.is_finite() && v >= 0.0,
-                format!("lesson1.gradient_check.{k}"),
+                format!("rnn.gradient_check.{k}"),
                 "expected a finite number >= 0",
             )?;
         }
         check(
             !l1.over_time_points.is_empty(),
-            "lesson1.over_time_points".into(),
+            "rnn.over_time_points".into(),
             "expected at least one [w_x, w_rec] point",
         )?;
         for p in &l1.over_time_points {
-            finite_pair(*p, "lesson1.over_time_points")?;
+            finite_pair(*p, "rnn.over_time_points")?;
         }
         for (name, r) in [
             ("rprop", &l1.rprop),
             ("rprop_other_start", &l1.rprop_other_start),
         ] {
-            let key = |k: &str| format!("lesson1.{name}.{k}");
+            let key = |k: &str| format!("rnn.{name}.{k}");
             check(
                 r.eta_plus.is_finite() && r.eta_plus > 1.0,
                 key("eta_plus"),
@@ -82,39 +82,39 @@ impl Config {
             iterations(r.iterations.into(), &key("iterations"))?;
         }
         let gd = &l1.gradient_descent;
-        finite_pair(gd.start, "lesson1.gradient_descent.start")?;
-        positive(gd.learning_rate, "lesson1.gradient_descent.learning_rate")?;
-        iterations(gd.iterations.into(), "lesson1.gradient_descent.iterations")?;
+        finite_pair(gd.start, "rnn.gradient_descent.start")?;
+        positive(gd.learning_rate, "rnn.gradient_descent.learning_rate")?;
+        iterations(gd.iterations.into(), "rnn.gradient_descent.iterations")?;
         check(
             l1.test_sequence.iter().all(|v| v.is_finite()),
-            "lesson1.test_sequence".into(),
+            "rnn.test_sequence".into(),
             "expected finite numbers",
         )?;
-        self.lesson2.validate()
+        self.backprop.validate()
     }
 }
 
-impl Lesson2Config {
+impl BackpropConfig {
     /// Check every value's range; the error is the first bad key and what it should be.
     pub fn validate(&self) -> Result<(), (String, String)> {
         check(
             (1..=1_000_000).contains(&self.samples_per_class),
-            "lesson2.samples_per_class".into(),
+            "backprop.samples_per_class".into(),
             "expected a whole number in [1, 1000000]",
         )?;
         check(
             self.plane.iter().all(|v| v.is_finite()) && self.plane[0] < self.plane[1],
-            "lesson2.plane".into(),
+            "backprop.plane".into(),
             "expected [min, max] with finite min < max",
         )?;
         check(
             (2..=1000).contains(&self.plane_points),
-            "lesson2.plane_points".into(),
+            "backprop.plane_points".into(),
             "expected a whole number in [2, 1000]",
         )?;
         check(
             (1..=1000).contains(&self.histogram_bins),
-            "lesson2.histogram_bins".into(),
+            "backprop.histogram_bins".into(),
             "expected a whole number in [1, 1000]",
         )?;
         let runs = [
@@ -132,7 +132,7 @@ impl Lesson2Config {
                     .map(|(n, c)| (*n, c.learning_rate, c.iterations, c.record_every)),
             );
         for (name, learning_rate, iters, record_every) in all {
-            let key = |k: &str| format!("lesson2.{name}.{k}");
+            let key = |k: &str| format!("backprop.{name}.{k}");
             positive(learning_rate, &key("learning_rate"))?;
             iterations(iters, &key("iterations"))?;
             check(
@@ -144,19 +144,19 @@ impl Lesson2Config {
         let sj = &self.split_join;
         check(
             sj.at.iter().all(|v| v.is_finite()),
-            "lesson2.split_join.at".into(),
+            "backprop.split_join.at".into(),
             "expected two finite numbers",
         )?;
         check(
             sj.target.is_finite(),
-            "lesson2.split_join.target".into(),
+            "backprop.split_join.target".into(),
             "expected a finite number",
         )?;
-        positive(sj.eps, "lesson2.split_join.eps")?;
+        positive(sj.eps, "backprop.split_join.eps")?;
         for (v, k) in [(sj.rtol, "rtol"), (sj.atol, "atol")] {
             check(
                 v.is_finite() && v >= 0.0,
-                format!("lesson2.split_join.{k}"),
+                format!("backprop.split_join.{k}"),
                 "expected a finite number >= 0",
             )?;
         }

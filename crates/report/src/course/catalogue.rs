@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use plotters::style::RGBColor;
 
 use super::figures::{self, Mark, PlaneView, SurfaceView};
-use crate::results::{Lesson1Dataset, Lesson2, LinearRun, NetRun, PlaneGrid, Results, Surface};
+use crate::results::{BackpropResults, LinearRun, NetRun, PlaneGrid, Results, RnnDataset, Surface};
 
 const W_X: RGBColor = RGBColor(31, 119, 180);
 const W_REC: RGBColor = RGBColor(214, 39, 40);
@@ -31,20 +31,20 @@ fn path(t: &crate::results::Trajectory) -> Vec<(f64, f64)> {
 pub fn figures(r: &Results) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     for (key, name, d) in [
-        ("binary", "the binary sequences", &r.lesson1.binary),
-        ("variant", "the variant sequences", &r.lesson1.variant),
+        ("binary", "the binary sequences", &r.rnn.binary),
+        ("variant", "the variant sequences", &r.rnn.variant),
     ] {
-        lesson1(&mut out, key, name, d)?;
+        rnn(&mut out, key, name, d)?;
     }
-    lesson2(&mut out, &r.lesson2)?;
+    backprop(&mut out, &r.backprop)?;
     Ok(out)
 }
 
-fn lesson1(
+fn rnn(
     out: &mut BTreeMap<String, String>,
     key: &str,
     name: &str,
-    d: &Lesson1Dataset,
+    d: &RnnDataset,
 ) -> Result<(), String> {
     let marks: Vec<Mark> = d
         .gradient_over_time
@@ -57,7 +57,7 @@ fn lesson1(
         surface(&d.loss_surface.zoom),
     );
     out.insert(
-        format!("l1-{key}-surface"),
+        format!("rnn-{key}-surface"),
         figures::loss_surface(
             &format!("Loss surface of the linear RNN on {name}"),
             "Filled contours of the loss plus one on a logarithmic colour scale over w_x and w_rec: an overview and a zoom around (1, 1), with the six annotated points.",
@@ -74,7 +74,7 @@ fn lesson1(
         .map(|c| ((c.at.w_x, c.at.w_rec), c.d_loss_d_state.as_slice()))
         .collect();
     out.insert(
-        format!("l1-{key}-over-time"),
+        format!("rnn-{key}-over-time"),
         figures::gradient_over_time(
             &format!("The gradient flowing back in time on {name}"),
             "The derivative of the loss with respect to each state, from the output back to the first step, for the six annotated points, on a symmetric logarithmic axis.",
@@ -82,7 +82,7 @@ fn lesson1(
         )?,
     );
     out.insert(
-        format!("l1-{key}-rprop-path"),
+        format!("rnn-{key}-rprop-path"),
         figures::loss_surface(
             &format!("Rprop's path over the loss surface on {name}"),
             "Every Rprop iterate as a white dot on the overview and the zoomed loss surface; a star marks the final weights.",
@@ -101,7 +101,7 @@ fn lesson1(
         ),
     ] {
         out.insert(
-            format!("l1-{key}-{run_key}"),
+            format!("rnn-{key}-{run_key}"),
             figures::lines(
                 &format!("The two weights over the iterations of {what} on {name}"),
                 "w_x and w_rec against the iteration.",
@@ -116,7 +116,7 @@ fn lesson1(
         );
     }
     out.insert(
-        format!("l1-{key}-descent"),
+        format!("rnn-{key}-descent"),
         figures::lines(
             &format!("Gradient descent beside Rprop on {name}"),
             "The loss against the iteration for Rprop and for plain gradient descent from the same start, on a logarithmic axis.",
@@ -158,11 +158,11 @@ fn convergence(title: &str, desc: &str, history: &[f64], every: u64) -> Result<S
     )
 }
 
-fn lesson2(out: &mut BTreeMap<String, String>, l: &Lesson2) -> Result<(), String> {
+fn backprop(out: &mut BTreeMap<String, String>, l: &BackpropResults) -> Result<(), String> {
     let window = (l.plane.range, l.plane.range);
     let (xs, labels) = (&l.data.xs, &l.data.labels);
     out.insert(
-        "l2-data".into(),
+        "backprop-data".into(),
         figures::plane(
             "The two Gaussian blobs",
             "Scatter plot of the training points in the plane, coloured by label.",
@@ -178,7 +178,7 @@ fn lesson2(out: &mut BTreeMap<String, String>, l: &Lesson2) -> Result<(), String
     ];
     for (key, what, run) in linear {
         out.insert(
-            format!("l2-{key}-plane"),
+            format!("backprop-{key}-plane"),
             figures::plane(
                 &format!("The linear model trained with {what}"),
                 "The model's output over the plane as coloured bands, its zero contour (the decision boundary) as a black line, and the training points.",
@@ -189,7 +189,7 @@ fn lesson2(out: &mut BTreeMap<String, String>, l: &Lesson2) -> Result<(), String
             )?,
         );
         out.insert(
-            format!("l2-{key}-loss"),
+            format!("backprop-{key}-loss"),
             convergence(
                 &format!("Convergence of SGD with {what}"),
                 "The mean loss over all training points against the iteration, on a logarithmic axis.",
@@ -199,7 +199,7 @@ fn lesson2(out: &mut BTreeMap<String, String>, l: &Lesson2) -> Result<(), String
         );
     }
     out.insert(
-        "l2-optimise-data".into(),
+        "backprop-optimise-data".into(),
         figures::before_after(
             "The data before and after optimising it against a fixed classifier",
             "Two panels over the classifier's output and decision boundary: the original points, and the points after gradient descent on the data, with a line from where each moved point started.",
@@ -216,7 +216,7 @@ fn lesson2(out: &mut BTreeMap<String, String>, l: &Lesson2) -> Result<(), String
     ];
     for (key, what, run) in nets {
         out.insert(
-            format!("l2-{key}-plane"),
+            format!("backprop-{key}-plane"),
             figures::plane(
                 &format!("The output of {what} over the plane"),
                 "The net's output as coloured bands, its zero contour as a black line, and the training points.",
@@ -227,7 +227,7 @@ fn lesson2(out: &mut BTreeMap<String, String>, l: &Lesson2) -> Result<(), String
             )?,
         );
         out.insert(
-            format!("l2-{key}-loss"),
+            format!("backprop-{key}-loss"),
             convergence(
                 &format!("Convergence of SGD on {what}"),
                 "The mean squared loss over all training points against the iteration, on a logarithmic axis.",
@@ -237,7 +237,7 @@ fn lesson2(out: &mut BTreeMap<String, String>, l: &Lesson2) -> Result<(), String
         );
     }
     out.insert(
-        "l2-mlp-histogram".into(),
+        "backprop-mlp-histogram".into(),
         figures::histogram(
             "Histogram of the MLP's outputs on the training points",
             "How many training points get each output value, in equal bins between the smallest and the largest output.",

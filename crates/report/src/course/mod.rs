@@ -209,9 +209,9 @@ mod tests {
                 .filter(|(name, _)| name.starts_with(prefix))
                 .count()
         };
-        assert_eq!(svg_figures(&pages["rnn.html"]), on_page("l1-"));
-        assert_eq!(svg_figures(&pages["backprop.html"]), on_page("l2-"));
-        assert!(on_page("l2-") >= 10, "lesson 2 has its figures");
+        assert_eq!(svg_figures(&pages["rnn.html"]), on_page("rnn-"));
+        assert_eq!(svg_figures(&pages["backprop.html"]), on_page("backprop-"));
+        assert!(on_page("backprop-") >= 10, "lesson 2 has its figures");
         assert_eq!(svg_figures(&pages["index.html"]), 0);
     }
 
@@ -221,7 +221,16 @@ mod tests {
         for (page, html) in &pages {
             // Outside code excerpts, no template syntax or placeholder survives.
             let text = strip(html, &[("<pre", "</pre>")]);
-            for leak in ["UNROLLEDVALUE", "{{", "}}", "{%", "%}", "r.lesson", "r.nav"] {
+            for leak in [
+                "UNROLLEDVALUE",
+                "{{",
+                "}}",
+                "{%",
+                "%}",
+                "r.rnn",
+                "r.backprop",
+                "r.nav",
+            ] {
                 assert!(!text.contains(leak), "{page} shows `{leak}`");
             }
             // Outside equations and figures (whose titles spell the weights plainly for

@@ -2,8 +2,8 @@
 //!
 //! Nothing here knows of HTML or figures; the course is rendered from the results alone.
 
-pub mod lesson1;
-pub mod lesson2;
+pub mod backprop;
+pub mod rnn;
 
 use std::time::{Duration, Instant};
 
@@ -48,7 +48,7 @@ pub fn run_with_progress(
     let mut progress = Progress::new(report);
     Ok(Results {
         schema_version: results::SCHEMA_VERSION,
-        lesson1: lesson1::run(&config.lesson1, &mut progress)?,
-        lesson2: lesson2::run(&config.lesson2, &mut progress)?,
+        rnn: rnn::run(&config.rnn, &mut progress)?,
+        backprop: backprop::run(&config.backprop, &mut progress)?,
     })
 }

@@ -219,7 +219,7 @@ mod tests {
     use unrolled::datasets::gaussian_blobs;
 
     #[test]
-    fn lesson2_figures_fit_their_budget() {
+    fn backprop_figures_fit_their_budget() {
         let mut pts = vec![[0.0_f64; 2]; 2000];
         let mut labels = vec![0.0; 2000];
         gaussian_blobs(7, &mut pts, &mut labels).unwrap();

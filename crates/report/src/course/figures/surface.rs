@@ -229,7 +229,7 @@ mod tests {
     }
 
     #[test]
-    fn lesson1_figures_fit_their_budget() {
+    fn rnn_figures_fit_their_budget() {
         let (mut xs, mut ts) = ([[0.0_f64; 10]; 20], [0.0; 20]);
         binary_sequences(1, &mut xs, &mut ts).unwrap();
         let (a, b) = (
