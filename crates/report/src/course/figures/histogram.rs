@@ -2,13 +2,12 @@
 
 use plotters::prelude::*;
 
-use super::figure;
+use super::{Caption, figure};
 use crate::course::plot::{self, AxisSpec, DrawResult, Layout, Overlay};
 
 /// A histogram from its bin `edges` (one more than `counts`).
 pub fn histogram(
-    title: &str,
-    desc: &str,
+    caption: &Caption,
     x_label: &str,
     edges: &[f64],
     counts: &[u64],
@@ -23,7 +22,7 @@ pub fn histogram(
     }
     let (lo, hi) = (edges[0], edges[edges.len() - 1]);
     let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.08;
-    figure((640, 340), title, desc, |root| {
+    figure((640, 340), caption, |root| {
         let x = AxisSpec::linear(lo, hi, 8, x_label);
         let y = AxisSpec::linear(0.0, top, 5, "count");
         let mut chart = plot::chart(root, "", &x, &y, Layout::default())?;

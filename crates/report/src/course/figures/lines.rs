@@ -2,19 +2,42 @@
 
 use plotters::prelude::*;
 
-use super::figure;
+use super::{Caption, figure};
 use crate::course::plot::{self, AxisSpec, DrawResult, Layout, Overlay, Swatch, Ticks};
 
-/// A line chart of several series against the iteration, linear or log-scaled y. Value `i` of
-/// a series is at iteration `i · x_every` (a loss recorded every 1000 steps has `x_every` 1000).
-pub fn lines(
-    title: &str,
-    desc: &str,
-    y_label: &str,
-    log_y: bool,
-    x_every: f64,
-    series: &[(&str, RGBColor, &[f64])],
-) -> DrawResult<String> {
+/// How a [`lines`] chart draws its series.
+#[derive(Debug, Clone, Copy)]
+pub struct Lines<'a> {
+    /// The title of the y axis.
+    pub y_label: &'a str,
+    /// A log10 y axis (for losses) instead of a linear one.
+    pub log_y: bool,
+    /// The iterations between two values of a series: value `i` is at iteration
+    /// `i · x_every` (a loss recorded every 1000 steps has `x_every` 1000).
+    pub x_every: f64,
+}
+
+impl Default for Lines<'_> {
+    /// A linear y axis titled "value", one value per iteration.
+    fn default() -> Self {
+        Self {
+            y_label: "value",
+            log_y: false,
+            x_every: 1.0,
+        }
+    }
+}
+
+/// One series of a [`lines`] chart: its legend label, colour and values.
+pub type Series<'a> = (&'a str, RGBColor, &'a [f64]);
+
+/// A line chart of several series against the iteration, drawn as `options` say.
+pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResult<String> {
+    let Lines {
+        y_label,
+        log_y,
+        x_every,
+    } = *options;
     let n = series.iter().map(|s| s.2.len()).max().unwrap_or(1).max(2) - 1;
     let tf = |v: f64| if log_y { v.max(1e-300).log10() } else { v };
     let values: Vec<f64> = series
@@ -48,7 +71,7 @@ pub fn lines(
         AxisSpec::linear(lo - pad, hi + pad, 6, y_label)
     };
     let x = AxisSpec::linear(0.0, n as f64 * x_every, 8, "iteration");
-    figure((760, 360), title, desc, |root| {
+    figure((760, 360), caption, |root| {
         let mut chart = plot::chart(root, "", &x, &y, Layout::default())?;
         let mut legend = Vec::new();
         for (label, colour, data) in series {

@@ -18,18 +18,36 @@ pub mod surface;
 pub mod symbols;
 
 pub use histogram::histogram;
-pub use lines::lines;
+pub use lines::{Lines, Series, lines};
 pub use plane::{PlaneView, before_after, plane};
 pub use surface::{Mark, SurfaceView, gradient_over_time, loss_surface};
 
 use super::plot::{self, Area, DrawResult, Overlay};
 
-/// [`plot::figure`] with the lessons' symbols typeset in the labels.
+/// What a figure is called and what it shows, written together where the figure is declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caption {
+    /// The figure's title: its accessible name (`<title>`).
+    pub title: String,
+    /// Alt text: what the figure shows, for a reader who cannot see it (`<desc>`).
+    pub alt: &'static str,
+}
+
+/// [`plot::figure`] with the caption's title and alt text, and the lessons' symbols typeset
+/// in the labels.
 fn figure(
     size: (u32, u32),
-    title: &str,
-    desc: &str,
+    caption: &Caption,
     draw: impl FnOnce(&Area) -> DrawResult<Overlay>,
 ) -> DrawResult<String> {
-    plot::figure(size, title, desc, symbols::subscripts, draw)
+    plot::figure(size, &caption.title, caption.alt, symbols::subscripts, draw)
+}
+
+/// A placeholder caption for tests that only look at the drawing.
+#[cfg(test)]
+fn test_caption() -> Caption {
+    Caption {
+        title: "t".into(),
+        alt: "d",
+    }
 }

@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::figure;
+use super::{Caption, figure};
 use crate::course::plot::{
     self, Area, AxisSpec, DrawResult, Field, Layout, Overlay, Swatch, Ticks, diverging,
 };
@@ -147,8 +147,7 @@ fn output_bar(area: &Area, top: f64) -> DrawResult<()> {
 /// The data alone, or with a model's output over the plane (bands on a symmetric scale with
 /// a colour bar) and its zero contour, the decision boundary.
 pub fn plane(
-    title: &str,
-    desc: &str,
+    caption: &Caption,
     plane: Option<&PlaneView>,
     window: ([f64; 2], [f64; 2]),
     points: &[[f64; 2]],
@@ -156,7 +155,7 @@ pub fn plane(
 ) -> DrawResult<String> {
     let top = plane.map_or(1.0, PlaneView::colour_range);
     let width = if plane.is_some() { 630 } else { 520 };
-    figure((width, 520), title, desc, |root| {
+    figure((width, 520), caption, |root| {
         let mut overlay = Overlay::default();
         let spec = PanelSpec {
             caption: "",
@@ -179,8 +178,7 @@ pub fn plane(
 /// The data before and after optimising it against a fixed classifier, side by side; on the
 /// right a thin line joins each point to where it started.
 pub fn before_after(
-    title: &str,
-    desc: &str,
+    caption: &Caption,
     plane: &PlaneView,
     window: ([f64; 2], [f64; 2]),
     before: &[[f64; 2]],
@@ -188,7 +186,7 @@ pub fn before_after(
     labels: &[f64],
 ) -> DrawResult<String> {
     let top = plane.colour_range();
-    figure((930, 440), title, desc, |root| {
+    figure((930, 440), caption, |root| {
         let (panels, bar) = root.split_horizontally(820);
         let (left, right) = panels.split_horizontally(410);
         let mut overlay = Overlay::default();
@@ -215,7 +213,7 @@ pub fn before_after(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::figures::{histogram, lines};
+    use crate::course::figures::{Lines, histogram, lines, test_caption};
     use unrolled::datasets::gaussian_blobs;
 
     #[test]
@@ -239,18 +237,19 @@ mod tests {
             values: &values,
         };
         let w = ([-5.0, 8.0], [-5.0, 8.0]);
-        let svg = plane("t", "d", Some(&plane_view), w, &pts, &labels).unwrap();
+        let svg = plane(&test_caption(), Some(&plane_view), w, &pts, &labels).unwrap();
         assert!(svg.len() < 250_000, "{}", svg.len());
         let moved: Vec<[f64; 2]> = pts.iter().map(|p| [p[0] + 0.5, p[1]]).collect();
-        let svg2 = before_after("t", "d", &plane_view, w, &pts, &moved, &labels).unwrap();
+        let svg2 = before_after(&test_caption(), &plane_view, w, &pts, &moved, &labels).unwrap();
         assert!(svg2.len() < 250_000, "{}", svg2.len());
         let curve: Vec<f64> = (0..100).map(|i| 1000.0 / (1.0 + i as f64)).collect();
         let svg3 = lines(
-            "t",
-            "d",
-            "loss",
-            true,
-            1000.0,
+            &test_caption(),
+            &Lines {
+                y_label: "loss",
+                log_y: true,
+                x_every: 1000.0,
+            },
             &[("sgd", RGBColor(0, 0, 0), &curve)],
         )
         .unwrap();
@@ -261,8 +260,8 @@ mod tests {
         );
         let edges: Vec<f64> = (0..=10).map(|i| -1.0 + 0.2 * f64::from(i)).collect();
         let counts = [900, 50, 10, 8, 12, 11, 14, 16, 23, 936];
-        let svg4 = histogram("t", "d", "output", &edges, &counts).unwrap();
-        assert!(histogram("t", "d", "output", &edges, &counts[1..]).is_err());
+        let svg4 = histogram(&test_caption(), "output", &edges, &counts).unwrap();
+        assert!(histogram(&test_caption(), "output", &edges, &counts[1..]).is_err());
         assert_eq!(plane_view.colour_range(), 6.0, "max |y| = 5.2");
         std::fs::write("../../target/course-test/plane.svg", &svg).unwrap_or(());
         std::fs::write("../../target/course-test/before_after.svg", &svg2).unwrap_or(());

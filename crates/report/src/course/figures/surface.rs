@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::figure;
+use super::{Caption, figure};
 use crate::course::plot::{
     self, Area, AxisSpec, DrawResult, Field, Layout, Overlay, Swatch, Ticks, symlog, viridis,
 };
@@ -96,23 +96,22 @@ fn inside(s: &SurfaceView, (x, y): (f64, f64)) -> bool {
 /// The loss surface, overview and zoom side by side with a shared colour bar, with the
 /// annotated points and, if given, an optimiser's path ending in a star.
 pub fn loss_surface(
-    title: &str,
-    desc: &str,
+    caption: &Caption,
     overview: &SurfaceView,
     zoom: &SurfaceView,
     marks: &[Mark],
     path: Option<&[(f64, f64)]>,
 ) -> DrawResult<String> {
     let (lo, hi) = (log_loss(overview), log_loss(zoom));
-    figure((860, 400), title, desc, |root| {
+    figure((860, 400), caption, |root| {
         let (panels, bar) = root.split_horizontally(770);
         let (left, right) = panels.split_horizontally(385);
         let mut overlay = Overlay::default();
-        for (area, view, values, caption) in [
+        for (area, view, values, panel) in [
             (&left, overview, &lo, "overview"),
             (&right, zoom, &hi, "zoom"),
         ] {
-            let chart = surface_panel(area, caption, view, values)?;
+            let chart = surface_panel(area, panel, view, values)?;
             if let Some(path) = path {
                 let visible: Vec<(f64, f64)> =
                     path.iter().copied().filter(|p| inside(view, *p)).collect();
@@ -140,11 +139,7 @@ pub fn loss_surface(
 }
 
 /// `∂ξ/∂S_k` against the step `k − L` on a symmetric-log axis, one curve per annotated point.
-pub fn gradient_over_time(
-    title: &str,
-    desc: &str,
-    curves: &[(Mark, &[f64])],
-) -> DrawResult<String> {
+pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawResult<String> {
     let steps = curves.iter().map(|c| c.1.len()).max().unwrap_or(1).max(2) - 1;
     let top = curves
         .iter()
@@ -170,7 +165,7 @@ pub fn gradient_over_time(
     };
     let n = steps as f64;
     let x_ticks = Ticks::linear(-n, 0.0, steps.min(10));
-    figure((760, 400), title, desc, |root| {
+    figure((760, 400), caption, |root| {
         let x = AxisSpec {
             range: (0.0, -n),
             ticks: x_ticks.clone(),
@@ -210,6 +205,7 @@ pub fn gradient_over_time(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::course::figures::test_caption;
     use unrolled::datasets::binary_sequences;
     use unrolled::rnn::{
         Grid, OverTimeScale, Weights, gradient_over_time as got, loss_surface as ls,
@@ -259,7 +255,7 @@ mod tests {
         let path: Vec<(f64, f64)> = (0..500)
             .map(|i| (-1.5 + i as f64 * 0.005, 2.0 - i as f64 * 0.002))
             .collect();
-        let svg = loss_surface("t", "d", &ov, &zo, &marks, Some(&path)).unwrap();
+        let svg = loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path)).unwrap();
         assert!(svg.len() < 250_000, "{} bytes", svg.len());
         assert!(svg.contains("<polygon"));
         let mut curves = Vec::new();
@@ -276,13 +272,13 @@ mod tests {
             curves.push((m, out));
         }
         let views: Vec<(Mark, &[f64])> = curves.iter().map(|(m, c)| (*m, c.as_slice())).collect();
-        let svg = gradient_over_time("t", "d", &views).unwrap();
+        let svg = gradient_over_time(&test_caption(), &views).unwrap();
         assert!(svg.len() < 250_000);
         assert!(svg.contains("10⁴"), "symlog ticks");
         std::fs::create_dir_all("../../target/course-test").unwrap();
         std::fs::write(
             "../../target/course-test/surface.svg",
-            loss_surface("t", "d", &ov, &zo, &marks, Some(&path)).unwrap(),
+            loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path)).unwrap(),
         )
         .unwrap();
         std::fs::write("../../target/course-test/over_time.svg", svg).unwrap();
