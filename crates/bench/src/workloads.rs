@@ -269,7 +269,8 @@ fn course_pages_run(config: &unrolled_report::Config) -> Run {
     let out = std::env::temp_dir().join(format!("unrolled-bench-pages-{}", std::process::id()));
     Box::new(move || {
         let results = unrolled_report::run(black_box(&config)).map_err(|e| e.to_string())?;
-        let rendered = unrolled_report::course::render(&results, &out)?;
+        let rendered =
+            unrolled_report::course::render(&results, &out).map_err(|e| e.to_string())?;
         Ok(black_box(rendered.total()) as f64)
     })
 }

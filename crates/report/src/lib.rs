@@ -44,7 +44,7 @@ pub fn generate(
     let results = run_with_progress(&config, report)?;
     write_results(&results, out_dir)?;
     let start = Instant::now();
-    let rendered = course::render(&results, out_dir).map_err(Error::new)?;
+    let rendered = course::render(&results, out_dir)?;
     report("course pages and figures", start.elapsed());
     Ok((results, rendered))
 }
@@ -55,12 +55,12 @@ pub const RESULTS_FILE: &str = "results.json";
 /// Write `results` to `out_dir/results.json`, creating `out_dir` if needed.
 pub fn write_results(results: &Results, out_dir: &Path) -> Result<(), Error> {
     let text = json::to_string(results)
-        .map_err(|e| Error::new(format!("cannot serialize the results: {e}")))?;
+        .map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;
     std::fs::create_dir_all(out_dir).map_err(|e| {
-        Error::new(format!("cannot create the output folder: {e}"))
+        Error::io(format!("cannot create the output folder: {e}"))
             .in_file(out_dir.display().to_string())
     })?;
     let path = out_dir.join(RESULTS_FILE);
     std::fs::write(&path, text)
-        .map_err(|e| Error::new(format!("cannot write: {e}")).in_file(path.display().to_string()))
+        .map_err(|e| Error::io(format!("cannot write: {e}")).in_file(path.display().to_string()))
 }

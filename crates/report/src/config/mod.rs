@@ -343,7 +343,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, Error> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::new(format!("cannot read the config: {e}")).in_file(&shown))?;
+            .map_err(|e| Error::io(format!("cannot read the config: {e}")).in_file(&shown))?;
         let mut config = Self::parse(&text, &shown)?;
         config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.load_files(&text, &shown)?;
@@ -357,17 +357,15 @@ impl Config {
                 .span()
                 .map(|s| locate_span(text, s.start))
                 .unwrap_or((None, None));
-            let mut err = Error::new(e.message().trim_end().to_string())
+            let mut err = Error::config(e.message().trim_end().to_string())
                 .in_file(file)
                 .at_line(line);
             err.key = key;
             err
         })?;
-        config.validate().map_err(|(key, message)| {
-            Error::new(message)
-                .in_file(file)
-                .at_line(line_of_key(text, &key))
-                .for_key(key)
+        config.validate().map_err(|e| {
+            let line = e.key.as_deref().and_then(|key| line_of_key(text, key));
+            e.in_file(file).at_line(line)
         })?;
         Ok(config)
     }
@@ -383,7 +381,7 @@ impl Config {
             let loaded = dataset_file::read(&base.join(file), file)?;
             let shape_error = |k: &str, message: String| {
                 let key = format!("rnn.{name}.{k}");
-                Error::new(message)
+                Error::dataset(message)
                     .in_file(config_file)
                     .at_line(line_of_key(text, &key))
                     .for_key(key)

@@ -2,13 +2,15 @@
 //! should be.
 
 use super::{BackpropConfig, Config, SUPPORTED_SEQUENCE_LENGTHS};
+use crate::error::Error;
 
 /// The most iterations any run may ask for, so a typo cannot make a run take hours.
 const MAX_ITERATIONS: u64 = 10_000_000;
 
 impl Config {
-    /// Check every value's range; the error is the first bad key and what it should be.
-    pub fn validate(&self) -> Result<(), (String, String)> {
+    /// Check every value's range; the error is the first bad key and what it should be (a
+    /// [`Config`](crate::error::ErrorKind::Config) error with the key, without file or line).
+    pub fn validate(&self) -> Result<(), Error> {
         let l1 = &self.rnn;
         for (name, data) in [("binary", &l1.binary), ("variant", &l1.variant)] {
             let key = |k: &str| format!("rnn.{name}.{k}");
@@ -96,7 +98,7 @@ impl Config {
 
 impl BackpropConfig {
     /// Check every value's range; the error is the first bad key and what it should be.
-    pub fn validate(&self) -> Result<(), (String, String)> {
+    pub fn validate(&self) -> Result<(), Error> {
         check(
             (1..=1_000_000).contains(&self.samples_per_class),
             "backprop.samples_per_class".into(),
@@ -165,15 +167,15 @@ impl BackpropConfig {
 }
 
 /// `Ok` when `ok`, else the key and message.
-fn check(ok: bool, key: String, message: &str) -> Result<(), (String, String)> {
+fn check(ok: bool, key: String, message: &str) -> Result<(), Error> {
     if ok {
         Ok(())
     } else {
-        Err((key, message.to_string()))
+        Err(Error::config(message).for_key(key))
     }
 }
 
-fn positive(v: f64, key: &str) -> Result<(), (String, String)> {
+fn positive(v: f64, key: &str) -> Result<(), Error> {
     check(
         v.is_finite() && v > 0.0,
         key.into(),
@@ -181,7 +183,7 @@ fn positive(v: f64, key: &str) -> Result<(), (String, String)> {
     )
 }
 
-fn finite_pair(p: [f64; 2], key: &str) -> Result<(), (String, String)> {
+fn finite_pair(p: [f64; 2], key: &str) -> Result<(), Error> {
     check(
         p.iter().all(|v| v.is_finite()),
         key.into(),
@@ -189,7 +191,7 @@ fn finite_pair(p: [f64; 2], key: &str) -> Result<(), (String, String)> {
     )
 }
 
-fn iterations(n: u64, key: &str) -> Result<(), (String, String)> {
+fn iterations(n: u64, key: &str) -> Result<(), Error> {
     check(
         (1..=MAX_ITERATIONS).contains(&n),
         key.into(),

@@ -16,6 +16,7 @@ pub mod typography;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::error::Error;
 use crate::results::Results;
 
 /// Largest size of one figure, in bytes.
@@ -70,7 +71,7 @@ impl Rendered {
 }
 
 /// Draw every figure of the course, by the name the templates use.
-pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, String> {
+pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, Error> {
     catalogue::figures(results)
 }
 
@@ -78,51 +79,58 @@ pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, String> {
 ///
 /// Errors: a results layout the templates do not expect (a missing value is an error, never an
 /// empty string), a figure that cannot be drawn, or a page, figure or total over its budget.
-pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, String> {
-    let value = serde_json::to_value(results).map_err(|e| format!("serializing results: {e}"))?;
+pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, Error> {
+    let value = serde_json::to_value(results)
+        .map_err(|e| Error::render(format!("serializing results: {e}")))?;
     let figures = figures(results)?;
     let mut rendered = Rendered::default();
     for (name, svg) in &figures {
         if svg.len() > FIGURE_BUDGET {
-            return Err(format!(
+            return Err(Error::budget(format!(
                 "figure {name} is {} bytes, over the {FIGURE_BUDGET}-byte budget",
                 svg.len()
-            ));
+            )));
         }
         rendered.figures.push((name.clone(), svg.len()));
     }
     let env = pages::environment(figures)?;
     let r = minijinja::Value::from_serialize(&value);
-    std::fs::create_dir_all(out_dir).map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        Error::io(format!("cannot create the folder: {e}")).in_file(out_dir.display().to_string())
+    })?;
     for (page, _) in pages::PAGES {
         let html = pages::render_page(&env, page, &r)?;
         if html.len() > PAGE_BUDGET {
-            return Err(format!(
+            return Err(Error::budget(format!(
                 "page {page} is {} bytes, over the {PAGE_BUDGET}-byte budget",
                 html.len()
-            ));
+            )));
         }
         let path = out_dir.join(page);
-        std::fs::write(&path, &html).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        std::fs::write(&path, &html).map_err(|e| {
+            Error::io(format!("cannot write: {e}")).in_file(path.display().to_string())
+        })?;
         rendered.pages.push(((*page).to_string(), html.len()));
     }
-    for entry in
-        std::fs::read_dir(out_dir).map_err(|e| format!("reading {}: {e}", out_dir.display()))?
-    {
-        let entry = entry.map_err(|e| format!("reading {}: {e}", out_dir.display()))?;
+    for entry in std::fs::read_dir(out_dir).map_err(|e| {
+        Error::io(format!("cannot list the folder: {e}")).in_file(out_dir.display().to_string())
+    })? {
+        let entry = entry.map_err(|e| {
+            Error::io(format!("cannot list the folder: {e}")).in_file(out_dir.display().to_string())
+        })?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if !rendered.pages.iter().any(|(page, _)| *page == name) {
-            let meta = entry
-                .metadata()
-                .map_err(|e| format!("reading {}: {e}", entry.path().display()))?;
+            let meta = entry.metadata().map_err(|e| {
+                Error::io(format!("cannot read: {e}")).in_file(entry.path().display().to_string())
+            })?;
             rendered.other_files += usize::try_from(meta.len()).unwrap_or(usize::MAX);
         }
     }
     if rendered.total() > TOTAL_BUDGET {
-        return Err(format!(
+        return Err(Error::budget(format!(
             "the course folder is {} bytes, over the {TOTAL_BUDGET}-byte budget",
             rendered.total()
-        ));
+        )));
     }
     Ok(rendered)
 }

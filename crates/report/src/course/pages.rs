@@ -15,6 +15,7 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use super::excerpt;
 use super::math::Math;
 use super::typography::{minus, scientific, significant};
+use crate::error::Error as ReportError;
 
 /// The templates, by name: the shared layout, its stylesheet and the three pages.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -52,7 +53,7 @@ fn number(v: &Value) -> Result<f64, Error> {
 }
 
 /// The course's template environment.
-pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'static>, String> {
+pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'static>, ReportError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|name| {
@@ -66,9 +67,11 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
     env.set_lstrip_blocks(true);
     let math = Math::new();
     for (name, source) in TEMPLATES {
-        let source = math.expand(name, source).map_err(|e| e.to_string())?;
+        let source = math
+            .expand(name, source)
+            .map_err(|e| ReportError::render(e.to_string()))?;
         env.add_template_owned(*name, source)
-            .map_err(|e| format!("template {name}: {e:#}"))?;
+            .map_err(|e| ReportError::render(format!("template {name}: {e:#}")))?;
     }
     env.add_function("figure", move |name: &str| -> Result<Value, Error> {
         figures
@@ -103,8 +106,9 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
     env.add_filter("sig", |v: Value, digits: usize| -> Result<String, Error> {
         Ok(minus(&significant(number(&v)?, digits)))
     });
-    let reference: serde_json::Value = serde_json::from_str(NOTEBOOK_REFERENCE)
-        .map_err(|e| format!("data/reference/rnn_binary_seed1.json: {e}"))?;
+    let reference: serde_json::Value = serde_json::from_str(NOTEBOOK_REFERENCE).map_err(|e| {
+        ReportError::dataset(e.to_string()).in_file("data/reference/rnn_binary_seed1.json")
+    })?;
     env.add_global("notebook", Value::from_serialize(&reference["expected"]));
     env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
         Ok(scientific(number(&v)?, digits))
@@ -113,10 +117,10 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
 }
 
 /// Render one page with the results `r`, then fill its table of contents.
-pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<String, String> {
+pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<String, ReportError> {
     let template = env
         .get_template(page)
-        .map_err(|e| format!("{page}: {e:#}"))?;
+        .map_err(|e| ReportError::render(format!("{e:#}")).in_file(page))?;
     let nav: Vec<Value> = PAGES
         .iter()
         .map(|(file, title)| {
@@ -130,13 +134,13 @@ pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<Str
     let html = template
         .render(minijinja::context! { r => results, nav => nav, page => page })
         .map_err(|e| {
-            let mut msg = format!("{page}: {e}");
+            let mut msg = e.to_string();
             let mut source = std::error::Error::source(&e);
             while let Some(s) = source {
                 msg.push_str(&format!("\n  caused by: {s}"));
                 source = s.source();
             }
-            msg
+            ReportError::render(msg).in_file(page)
         })?;
     Ok(fill_toc(&html))
 }

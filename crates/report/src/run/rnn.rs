@@ -30,7 +30,7 @@ fn dataset(
     match data.sequence_length {
         10 => experiments::<10>(name, data, config, progress),
         20 => experiments::<20>(name, data, config, progress),
-        other => Err(Error::new(format!(
+        other => Err(Error::config(format!(
             "sequence length {other} is not compiled in (supported: 10, 20)"
         ))
         .for_key(format!("{name}.sequence_length"))),

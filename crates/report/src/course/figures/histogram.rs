@@ -4,6 +4,7 @@ use plotters::prelude::*;
 
 use super::{Caption, figure};
 use crate::course::plot::{self, AxisSpec, DrawResult, Layout, Overlay};
+use crate::error::Error;
 
 /// A histogram from its bin `edges` (one more than `counts`).
 pub fn histogram(
@@ -13,12 +14,12 @@ pub fn histogram(
     counts: &[u64],
 ) -> DrawResult<String> {
     if edges.len() != counts.len() + 1 || counts.is_empty() {
-        return Err(format!(
+        return Err(Error::render(format!(
             "a histogram of {} bins needs {} edges, got {}",
             counts.len(),
             counts.len() + 1,
             edges.len()
-        ));
+        )));
     }
     let (lo, hi) = (edges[0], edges[edges.len() - 1]);
     let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.08;
@@ -34,7 +35,7 @@ pub fn histogram(
                     RGBColor(59, 82, 139).filled(),
                 )
             }))
-            .map_err(|e| format!("drawing the histogram: {e:?}"))?;
+            .map_err(|e| Error::render(format!("drawing the histogram: {e:?}")))?;
         Ok(Overlay::default())
     })
 }

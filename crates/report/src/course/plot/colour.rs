@@ -3,6 +3,7 @@
 use plotters::prelude::*;
 
 use super::{Area, Axis, DrawResult, FONT, Layout, Ticks, draw_err};
+use crate::error::Error;
 
 /// `#rrggbb`.
 pub fn hex(c: RGBColor) -> String {
@@ -58,7 +59,7 @@ pub fn colour_bar(
     layout: Layout,
 ) -> DrawResult<()> {
     let (Some(&lo), Some(&hi)) = (thresholds.first(), thresholds.last()) else {
-        return Err("no contour levels".into());
+        return Err(Error::render("no contour levels"));
     };
     let mut chart = ChartBuilder::on(area)
         .margin_top(layout.margin + 28)

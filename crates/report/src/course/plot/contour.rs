@@ -3,6 +3,7 @@
 use plotters::prelude::*;
 
 use super::{Chart, DrawResult, dedup_pixels, draw_err};
+use crate::error::Error;
 
 /// A scalar field sampled on a regular grid: `values[i·nx + j]` is the value at
 /// `x = x.0 + j·(x.1 − x.0)/(nx − 1)`, `y = y.0 + i·(y.1 − y.0)/(ny − 1)`.
@@ -32,16 +33,16 @@ type BandPolygon = (usize, Vec<(f64, f64)>);
 /// shows every band correctly without needing holes in SVG.
 pub fn band_polygons(field: &Field, thresholds: &[f64]) -> DrawResult<Vec<BandPolygon>> {
     if field.nx < 2 || field.ny < 2 || field.values.len() != field.nx * field.ny {
-        return Err(format!(
+        return Err(Error::render(format!(
             "a {}×{} field needs {} values, got {}",
             field.nx,
             field.ny,
             field.nx * field.ny,
             field.values.len()
-        ));
+        )));
     }
     let (Some(&lo), Some(&hi)) = (thresholds.first(), thresholds.last()) else {
-        return Err("no contour levels".into());
+        return Err(Error::render("no contour levels"));
     };
     let inside = (hi - lo) * 1e-9;
     let values: Vec<f64> = field
@@ -64,7 +65,7 @@ pub fn band_polygons(field: &Field, thresholds: &[f64]) -> DrawResult<Vec<BandPo
         .x_step(dx)
         .y_step(dy)
         .isobands(&values, thresholds)
-        .map_err(|e| format!("contour bands: {e:?}"))?;
+        .map_err(|e| Error::render(format!("contour bands: {e:?}")))?;
     let clamp = |c: &contour::Pt| {
         (
             c.x.clamp(field.x.0, field.x.1),
@@ -132,7 +133,7 @@ pub fn draw_level_line(
         .x_step(dx)
         .y_step(dy)
         .lines(field.values, &[level])
-        .map_err(|e| format!("contour line: {e:?}"))?;
+        .map_err(|e| Error::render(format!("contour line: {e:?}")))?;
     // The contour crate closes each line around the outside of the grid; clamped to the
     // field, those closing runs lie on its border, which is not part of the level set.
     let on_border = |a: (f64, f64), b: (f64, f64)| {

@@ -30,12 +30,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::typography::escape_html;
+use crate::error::Error;
 
 /// What can go wrong while drawing: a message naming the figure part.
-pub type DrawResult<T> = Result<T, String>;
+pub type DrawResult<T> = Result<T, Error>;
 
-fn draw_err<E: std::fmt::Debug>(what: &'static str) -> impl Fn(E) -> String {
-    move |e| format!("drawing {what}: {e:?}")
+fn draw_err<E: std::fmt::Debug>(what: &'static str) -> impl Fn(E) -> Error {
+    move |e| Error::render(format!("drawing {what}: {e:?}"))
 }
 
 /// A drawing area in pixels.
@@ -98,14 +99,16 @@ fn finish(
     overlay: &str,
     label_markup: fn(&str) -> String,
 ) -> DrawResult<String> {
-    let open_end = svg.find('>').ok_or("plotters wrote no <svg> element")?;
+    let open_end = svg
+        .find('>')
+        .ok_or_else(|| Error::render("plotters wrote no <svg> element"))?;
     let close = svg
         .rfind("</svg>")
-        .ok_or("plotters did not close the <svg>")?;
+        .ok_or_else(|| Error::render("plotters did not close the <svg>"))?;
     let open = &svg[..open_end];
     let open = open
         .strip_prefix("<svg")
-        .ok_or("the output does not start with <svg")?;
+        .ok_or_else(|| Error::render("the output does not start with <svg"))?;
     let mut out = String::with_capacity(svg.len() + overlay.len() + 256);
     out.push_str("<svg role=\"img\"");
     out.push_str(open);
