@@ -1,15 +1,17 @@
 //! The course's configuration: every hyperparameter, size and seed of every experiment.
 //!
-//! Read from TOML (the checked-in `course.toml` holds the notebooks' values, which are also the
-//! defaults of every key left out). Unknown keys and wrong types are rejected by serde, out-of-range
-//! values by [`Config::validate`] before anything runs; each error names the file, line and key.
+//! Read from TOML. The checked-in `course.toml` is the one place the course's values are
+//! written; it is compiled in ([`COURSE_TOML`]) and a user's config is laid over it key by key,
+//! so no `Default` impl repeats it. Unknown keys and wrong types are rejected by serde,
+//! out-of-range values by [`Config::validate`] before anything runs; each error names the file,
+//! line and key of the user's text (a UTF-8 byte-order mark is accepted).
 //!
 //! Design decisions, stated here because the config is where they are made:
 //! - **Which binary dataset.** The course uses the notebook's own 20×10 binary dataset, read from
 //!   `data/reference/rnn_binary_seed1.json` (numpy's Mersenne Twister cannot be replayed by our
 //!   seeded PCG stream): the published course then reproduces the notebook's printed weights
 //!   `w_x = 1.00135554721, w_rec = 0.999674473785` digit for digit. The 30×20 variant dataset has
-//!   no such reference file, so it is drawn from our seeded stream (seed 1). Leaving out `file`
+//!   no such reference file, so it is drawn from our seeded stream (seed 1). `file = ""`
 //!   switches the binary dataset to the seeded generator too.
 //! - **Sequence length.** The core fixes `L` at compile time; lengths 10 and 20 (the notebooks')
 //!   are compiled in, any other is a config error.
@@ -21,7 +23,7 @@ mod toml_lines;
 mod validate;
 
 pub use toml_lines::line_of_key;
-use toml_lines::locate_span;
+use toml_lines::{line_of_key_or_parent, locate_span};
 
 use crate::error::Error;
 use dataset_file::SequenceFile;
@@ -31,9 +33,13 @@ use std::path::{Path, PathBuf};
 /// The sequence lengths the core is compiled for.
 pub const SUPPORTED_SEQUENCE_LENGTHS: [usize; 2] = [10, 20];
 
+/// The course's config as checked in: the one place its values are written. It is compiled in
+/// as the defaults of every key a user's config leaves out.
+pub const COURSE_TOML: &str = include_str!("../../../../course.toml");
+
 /// The whole configuration of a course run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
     /// Lesson 1: the linear RNN.
     pub rnn: RnnConfig,
@@ -46,7 +52,7 @@ pub struct Config {
 
 /// Lesson 1's experiments, run on each of its two datasets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct RnnConfig {
     /// The binary dataset (notebook "canonical run").
     pub binary: SequenceDataConfig,
@@ -64,71 +70,6 @@ pub struct RnnConfig {
     pub gradient_descent: DescentConfig,
     /// The sequence the trained net is tested on.
     pub test_sequence: Vec<f64>,
-}
-
-impl Default for RnnConfig {
-    fn default() -> Self {
-        Self {
-            binary: SequenceDataConfig {
-                generator: Generator::Binary,
-                seed: 1,
-                samples: 20,
-                sequence_length: 10,
-                file: Some("data/reference/rnn_binary_seed1.json".into()),
-                surface_points: 100,
-                overview: [-3.0, 3.0],
-                zoom: [-0.1, 2.1],
-                loaded: None,
-            },
-            variant: SequenceDataConfig {
-                generator: Generator::Variant,
-                seed: 1,
-                samples: 30,
-                sequence_length: 20,
-                file: None,
-                surface_points: 50,
-                overview: [-3.0, 3.0],
-                zoom: [-0.1, 2.1],
-                loaded: None,
-            },
-            gradient_check: GradientCheckConfig {
-                at: [1.2, 1.2],
-                eps: 1e-7,
-                rtol: 1e-5,
-                atol: 1e-8,
-            },
-            over_time_points: vec![
-                [2.0, 1.0],
-                [1.0, 2.0],
-                [1.0, -2.0],
-                [1.0, 0.0],
-                [1.0, 0.5],
-                [1.0, -0.5],
-            ],
-            rprop: RpropRunConfig {
-                eta_plus: 1.2,
-                eta_minus: 0.5,
-                start: [-1.5, 2.0],
-                delta: [0.001, 0.001],
-                prev_sign: [0.0, 0.0],
-                iterations: 500,
-            },
-            rprop_other_start: RpropRunConfig {
-                eta_plus: 1.2,
-                eta_minus: 0.5,
-                start: [-2.0, 2.0],
-                delta: [0.003, 0.003],
-                prev_sign: [-1.0, 1.0],
-                iterations: 300,
-            },
-            gradient_descent: DescentConfig {
-                start: [-1.5, 2.0],
-                learning_rate: 1e-7,
-                iterations: 500,
-            },
-            test_sequence: vec![0., 1., 1., 0., 0., 0., 0., 1., 0., 0., 1., 1.],
-        }
-    }
 }
 
 /// How lesson 1's sequences are generated.
@@ -153,7 +94,8 @@ pub struct SequenceDataConfig {
     pub samples: usize,
     /// The length of each sequence: 10 or 20.
     pub sequence_length: usize,
-    /// A JSON file with `X` (rows of numbers) and `t` to use instead of the generator.
+    /// A JSON file with `X` (rows of numbers) and `t` to use instead of the generator; `""`
+    /// (or leaving it out where course.toml has none) means the generator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     /// Points per axis of both loss-surface grids.
@@ -216,7 +158,7 @@ pub struct DescentConfig {
 /// The lesson drew its data, initial weights and SGD samples without a seed; here each has its
 /// own seed, so every run is reproducible and changing one experiment leaves the others as they were.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct BackpropConfig {
     /// The seed of the blobs.
     pub data_seed: u64,
@@ -242,50 +184,6 @@ pub struct BackpropConfig {
     pub deep_relu: NetConfig,
     /// The split/join net and its gradient check.
     pub split_join: SplitJoinConfig,
-}
-
-impl Default for BackpropConfig {
-    fn default() -> Self {
-        let sgd = |learning_rate, iterations, record_every, seed| SgdConfig {
-            learning_rate,
-            iterations,
-            record_every,
-            seed,
-        };
-        Self {
-            data_seed: 1,
-            samples_per_class: 1000,
-            plane: [-5.0, 8.0],
-            plane_points: 66,
-            histogram_bins: 10,
-            squared: sgd(0.001, 100_000, 1000, 2),
-            hinge: sgd(0.01, 10_000, 1000, 3),
-            data_classifier: sgd(0.001, 100_000, 1000, 4),
-            optimise_data: sgd(0.05, 500_000, 1000, 5),
-            mlp: NetConfig {
-                learning_rate: 0.001,
-                iterations: 100_000,
-                record_every: 100,
-                seed: 6,
-                init_seed: 7,
-            },
-            deep_relu: NetConfig {
-                learning_rate: 0.01,
-                iterations: 10_000,
-                record_every: 1000,
-                seed: 8,
-                init_seed: 9,
-            },
-            split_join: SplitJoinConfig {
-                init_seed: 10,
-                at: [1.0, 2.0],
-                target: 1.0,
-                eps: 1e-6,
-                rtol: 1e-5,
-                atol: 1e-8,
-            },
-        }
-    }
 }
 
 /// A stochastic gradient descent run.
@@ -350,21 +248,44 @@ impl Config {
         Ok(config)
     }
 
+    /// The course's own config, `course.toml` as compiled in, validated.
+    pub fn course() -> Result<Self, Error> {
+        Self::parse(COURSE_TOML, "course.toml")
+    }
+
     /// Parse and validate config text; `file` names it in errors. Dataset files are not read.
+    ///
+    /// The text is laid key by key over the compiled-in `course.toml` ([`COURSE_TOML`]), so
+    /// any key or table left out, even inside a table that is given, takes the course's value.
     pub fn parse(text: &str, file: &str) -> Result<Self, Error> {
-        let config: Self = toml::from_str(text).map_err(|e| {
-            let (line, key) = e
-                .span()
-                .map(|s| locate_span(text, s.start))
-                .unwrap_or((None, None));
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let user: toml::Table = toml::from_str(text).map_err(|e| toml_error(&e, text, file))?;
+        let mut merged: toml::Table = toml::from_str(COURSE_TOML)
+            .map_err(|e| toml_error(&e, COURSE_TOML, "course.toml (compiled in)"))?;
+        merge(&mut merged, user);
+        let merged_text = toml::to_string(&merged).map_err(|e| {
+            Error::config(format!("cannot merge over course.toml: {e}")).in_file(file)
+        })?;
+        let mut config: Self = toml::from_str(&merged_text).map_err(|e| {
+            // Spans point into the merged text; the key they name is found in the user's.
+            let key = e.span().and_then(|s| locate_span(&merged_text, s.start).1);
+            let line = key.as_deref().and_then(|k| line_of_key_or_parent(text, k));
             let mut err = Error::config(e.message().trim_end().to_string())
                 .in_file(file)
                 .at_line(line);
             err.key = key;
             err
         })?;
+        for data in [&mut config.rnn.binary, &mut config.rnn.variant] {
+            if data.file.as_deref() == Some("") {
+                data.file = None;
+            }
+        }
         config.validate().map_err(|e| {
-            let line = e.key.as_deref().and_then(|key| line_of_key(text, key));
+            let line = e
+                .key
+                .as_deref()
+                .and_then(|key| line_of_key_or_parent(text, key));
             e.in_file(file).at_line(line)
         })?;
         Ok(config)
@@ -412,12 +333,68 @@ impl Config {
     }
 }
 
+/// Lay `over` onto `base` key by key: tables merge, any other value replaces.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// A TOML syntax error in `text` as an error naming `file`, the line and the key.
+fn toml_error(e: &toml::de::Error, text: &str, file: &str) -> Error {
+    let (line, key) = e
+        .span()
+        .map(|s| locate_span(text, s.start))
+        .unwrap_or((None, None));
+    let mut err = Error::config(e.message().trim_end().to_string())
+        .in_file(file)
+        .at_line(line);
+    err.key = key;
+    err
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn defaults_are_valid() {
-        assert_eq!(Config::default().validate(), Ok(()));
+    fn course_toml_is_complete_and_valid_on_its_own() {
+        // Read without merging: every key of the config is written in course.toml.
+        let config: Config = toml::from_str(COURSE_TOML).unwrap();
+        assert_eq!(config.validate(), Ok(()));
+        assert_eq!(Config::course().unwrap(), config);
+    }
+
+    #[test]
+    fn a_partial_table_takes_the_other_keys_from_course_toml() {
+        let course = Config::course().unwrap();
+        let config = Config::parse("[rnn.binary]\nseed = 2\n", "user.toml").unwrap();
+        assert_eq!(config.rnn.binary.seed, 2);
+        let mut expected = course.clone();
+        expected.rnn.binary.seed = 2;
+        assert_eq!(config, expected);
+        assert_eq!(Config::parse("", "empty.toml").unwrap(), course);
+        let bom = Config::parse("\u{feff}[backprop]\ndata_seed = 3\n", "bom.toml").unwrap();
+        assert_eq!(bom.backprop.data_seed, 3);
+        let generated = Config::parse("[rnn.binary]\nfile = \"\"\n", "gen.toml").unwrap();
+        assert_eq!(generated.rnn.binary.file, None);
+    }
+
+    #[test]
+    fn errors_in_a_partial_config_point_to_its_own_lines() {
+        let text = "# mine\n[rnn.rprop]\neta_minus = 1.5\n";
+        let e = Config::parse(text, "user.toml").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("rnn.rprop.eta_minus"));
+        assert_eq!(e.line, Some(3));
+        let e = Config::parse("[rnn.rprop]\n\neta_mins = 0.5\n", "user.toml").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("eta_mins"), "{e}");
+        let e = Config::parse("[rnn]\nbinary = { seed = \"x\" }\n", "user.toml").unwrap_err();
+        assert_eq!(e.line, Some(2), "an inline table's error has a line: {e}");
     }
 }

@@ -55,6 +55,21 @@ pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
     None
 }
 
+/// The line of `key` in `text`, or else of the nearest enclosing key or table that is written
+/// there (a key inside an inline table is found at the line of the table's key).
+pub fn line_of_key_or_parent(text: &str, key: &str) -> Option<usize> {
+    let mut key = key;
+    loop {
+        if let Some(line) = line_of_key(text, key) {
+            return Some(line);
+        }
+        if let Some(line) = text.lines().position(|l| header(l).as_deref() == Some(key)) {
+            return Some(line + 1);
+        }
+        key = key.rsplit_once('.')?.0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
