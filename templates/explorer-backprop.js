@@ -3,10 +3,10 @@
 {% include "explorer.js" %}
 
 const PAGE = {{ {
-  "data_seed": r.lesson2.data.seed,
-  "points": r.lesson2.data.xs | length,
-  "mlp": r.lesson2.mlp.settings,
-  "plane": r.lesson2.plane
+  "data_seed": r.backprop.data.seed,
+  "points": r.backprop.data.xs | length,
+  "mlp": r.backprop.mlp.settings,
+  "plane": r.backprop.plane
 } | tojson }};
 
 const { core, f64, error } = await loadCore("{{ wasm('backprop') }}");

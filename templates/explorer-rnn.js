@@ -4,10 +4,10 @@
 
 const PAGE = {{ {
   "datasets": {
-    "binary": {"xs": r.lesson1.binary.data.xs, "ts": r.lesson1.binary.data.ts, "rprop": r.lesson1.binary.rprop.settings, "descent": r.lesson1.binary.gradient_descent.settings},
-    "variant": {"xs": r.lesson1.variant.data.xs, "ts": r.lesson1.variant.data.ts, "rprop": r.lesson1.variant.rprop.settings, "descent": r.lesson1.variant.gradient_descent.settings}
+    "binary": {"xs": r.rnn.binary.data.xs, "ts": r.rnn.binary.data.ts, "rprop": r.rnn.binary.rprop.settings, "descent": r.rnn.binary.gradient_descent.settings},
+    "variant": {"xs": r.rnn.variant.data.xs, "ts": r.rnn.variant.data.ts, "rprop": r.rnn.variant.rprop.settings, "descent": r.rnn.variant.gradient_descent.settings}
   },
-  "test_sequence": r.lesson1.binary.test_sequence.sequence
+  "test_sequence": r.rnn.binary.test_sequence.sequence
 } | tojson }};
 
 const { core, f64, input, error } = await loadCore("{{ wasm('rnn') }}");

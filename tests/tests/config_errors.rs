@@ -93,7 +93,7 @@ fn unknown_key() {
         &err,
         &path,
         line_of(&text, "eta_mins"),
-        "lesson1.rprop.eta_mins",
+        "rnn.rprop.eta_mins",
     );
     assert!(err.message.contains("unknown field `eta_mins`"), "{err}");
 }
@@ -115,7 +115,7 @@ fn wrong_type() {
         &err,
         &path,
         line_of(&text, "\"many\""),
-        "lesson1.rprop_other_start.iterations",
+        "rnn.rprop_other_start.iterations",
     );
     assert!(err.message.contains("invalid type"), "{err}");
 }
@@ -128,7 +128,7 @@ fn negative_learning_rate() {
         &err,
         &path,
         line_of(&text, "learning_rate = -0.1"),
-        "lesson1.gradient_descent.learning_rate",
+        "rnn.gradient_descent.learning_rate",
     );
     assert_eq!(err.message, "expected a finite number > 0");
 }
@@ -141,7 +141,7 @@ fn zero_samples() {
         &err,
         &path,
         line_of(&text, "samples = 0"),
-        "lesson1.variant.samples",
+        "rnn.variant.samples",
     );
 }
 
@@ -156,7 +156,7 @@ fn eta_minus_out_of_range() {
         &err,
         &path,
         line_of(&text, "eta_minus = 1.5"),
-        "lesson1.rprop_other_start.eta_minus",
+        "rnn.rprop_other_start.eta_minus",
     );
     assert_eq!(err.message, "expected a number in (0, 1)");
 }
@@ -169,7 +169,7 @@ fn unsupported_sequence_length() {
         &err,
         &path,
         line_of(&text, "sequence_length = 15"),
-        "lesson1.variant.sequence_length",
+        "rnn.variant.sequence_length",
     );
 }
 
@@ -232,7 +232,7 @@ fn dataset_shape_must_match_the_config() {
         &err,
         &path,
         line_of(&text, "samples = 20"),
-        "lesson1.binary.samples",
+        "rnn.binary.samples",
     );
     assert!(err.message.contains("holds 1 sequences"), "{err}");
 }
@@ -245,13 +245,13 @@ fn missing_dataset_file() {
 }
 
 #[test]
-fn lesson2_zero_record_every() {
+fn backprop_zero_record_every() {
     let text = course_with("record_every = 100\n", "record_every = 0\n");
     let (err, path) = fails("record-every", Some(&text), &[]);
     assert_names(
         &err,
         &path,
         line_of(&text, "record_every = 0"),
-        "lesson2.mlp.record_every",
+        "backprop.mlp.record_every",
     );
 }

@@ -70,7 +70,7 @@ const text = (page) => page.evaluate(() => {
       return out && /ran \d+ iterations|stopped|refused/.test(out.textContent);
     }, key);
     const got = await page.evaluate((k) => globalThis.unrolledExplorer.path(k), key);
-    const t = results.lesson1[key].rprop.trajectory;
+    const t = results.rnn[key].rprop.trajectory;
     const expected = t.w_x.flatMap((w, i) => [hex(w), hex(t.w_rec[i]), hex(t.loss[i])]);
     const differ = expected.findIndex((b, i) => got?.[i] !== b);
     if (!got || got.length !== expected.length || differ >= 0) {
@@ -115,14 +115,14 @@ const text = (page) => page.evaluate(() => {
     await form.getByRole('button', { name: 'Run' }).click();
     const message = await form.locator('output').textContent();
     if (!message.includes('invalid hyperparameter `eta_minus`: expected in (0, 1)')) fail(`rnn.html ${key}: η⁻ = 1.5 shows "${message}"`);
-    await field.fill(String(results.lesson1[key].rprop.settings.eta_minus));
+    await field.fill(String(results.rnn[key].rprop.settings.eta_minus));
     // Zero iterations, typed and submitted with the keyboard: refused by the core, nothing drawn.
     const iterations = form.getByLabel('iterations');
     await iterations.fill('0');
     await iterations.press('Enter');
     const refused = await form.locator('output').textContent();
     if (!refused.includes('invalid hyperparameter `iterations`: expected at least 1')) fail(`rnn.html ${key}: 0 iterations shows "${refused}"`);
-    await iterations.fill(String(results.lesson1[key].rprop.settings.iterations));
+    await iterations.fill(String(results.rnn[key].rprop.settings.iterations));
   }
   const withScript = await text(page);
   await context.close();
@@ -134,9 +134,9 @@ const text = (page) => page.evaluate(() => {
 // ─── Lesson 2 ───
 {
   const { page, context } = await open('backprop.html');
-  const steps = results.lesson2.mlp.settings.iterations;
+  const steps = results.backprop.mlp.settings.iterations;
   const got = await page.evaluate((n) => globalThis.unrolledExplorer.mlpLossBits(n), steps);
-  const expected = hex(results.lesson2.mlp.final_loss);
+  const expected = hex(results.backprop.mlp.final_loss);
   if (got !== expected) fail(`backprop.html: the MLP's loss after ${steps} steps is ${got}, results.json has ${expected}`);
   else console.log(`ok     backprop.html: the MLP's loss after ${steps} steps in the page = results.json, bit for bit`);
   const form = page.locator('figure[data-explorer="mlp"] + form.explorer');

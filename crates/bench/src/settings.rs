@@ -47,7 +47,7 @@ impl Settings {
     /// The settings of the checked-in `course.toml`. The only function that knows the
     /// config's field names.
     pub fn from_course(c: &unrolled_report::Config) -> Self {
-        let (l1, l2) = (&c.lesson1, &c.lesson2);
+        let (l1, l2) = (&c.rnn, &c.backprop);
         let sgd = |lr: f64, iterations: u64, record_every: u64, seed: u64| Sgd {
             learning_rate: lr,
             iterations,

@@ -303,9 +303,9 @@ fn deep_relu_run<S: Scalar>(set: &Settings) -> Result<Run, Error> {
 /// the output plane). Gradient checks, gradient descent and the small split/join checks are
 /// left out (under 1% together), so this is a lower bound.
 fn course_flops(config: &unrolled_report::Config, set: &Settings) -> f64 {
-    let (l1, l2) = (&config.lesson1, &config.lesson2);
+    let (l1, l2) = (&config.rnn, &config.backprop);
     let rprop_its = f64::from(l1.rprop.iterations + l1.rprop_other_start.iterations);
-    let lesson1: f64 = [&l1.binary, &l1.variant]
+    let rnn: f64 = [&l1.binary, &l1.variant]
         .iter()
         .map(|d| {
             let (n, l) = (d.samples, d.sequence_length);
@@ -326,13 +326,13 @@ fn course_flops(config: &unrolled_report::Config, set: &Settings) -> f64 {
             + (3 * n + plane) as f64 * flops::forward(layers)
             + flops::mean_loss(layers, n)
     };
-    let lesson2 = linear(&set.linear)
+    let backprop = linear(&set.linear)
         + linear(&hinge)
         + linear(&set.classifier)
         + flops::optimise_data(set.optimise_data.iterations, n)
         + net(flops::MLP, &set.mlp)
         + net(flops::DEEP_RELU, &set.deep_relu);
-    lesson1 + lesson2
+    rnn + backprop
 }
 
 /// The checked-in course config, read once.
@@ -347,7 +347,7 @@ fn course_run(config: &unrolled_report::Config) -> Run {
     let config = config.clone();
     Box::new(move || {
         let results = unrolled_report::run(black_box(&config)).map_err(|e| e.to_string())?;
-        Ok(black_box(&results).lesson1.binary.test_sequence.output)
+        Ok(black_box(&results).rnn.binary.test_sequence.output)
     })
 }
 
@@ -358,7 +358,8 @@ fn course_pages_run(config: &unrolled_report::Config) -> Run {
     let out = std::env::temp_dir().join(format!("unrolled-bench-pages-{}", std::process::id()));
     Box::new(move || {
         let results = unrolled_report::run(black_box(&config)).map_err(|e| e.to_string())?;
-        let rendered = unrolled_report::course::render(&results, &out)?;
+        let rendered =
+            unrolled_report::course::render(&results, &out).map_err(|e| e.to_string())?;
         Ok(black_box(rendered.total()) as f64)
     })
 }
@@ -366,7 +367,7 @@ fn course_pages_run(config: &unrolled_report::Config) -> Run {
 /// The runner's output for the notebook's test sequence after the canonical Rprop run.
 fn course_answer(config: &unrolled_report::Config) -> Result<Vec<f64>, String> {
     let results = unrolled_report::run(config).map_err(|e| e.to_string())?;
-    Ok(vec![results.lesson1.binary.test_sequence.output])
+    Ok(vec![results.rnn.binary.test_sequence.output])
 }
 
 /// `|a − b| ≤ tol·(1 + |b|)` for each pair, and the same length.

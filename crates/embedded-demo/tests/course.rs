@@ -19,119 +19,119 @@ fn as_f32(values: &[f64]) -> Vec<f64> {
 }
 
 fn settings(c: &Config) -> Vec<Setting> {
-    let l1 = &c.lesson1;
-    let l2 = &c.lesson2;
+    let l1 = &c.rnn;
+    let l2 = &c.backprop;
     let rprop = RpropConfig::<f32>::notebook();
     let s = |key, course: Vec<f64>, demo: Vec<f64>| Setting { key, course, demo };
     vec![
         s(
-            "lesson1.binary.seed",
+            "rnn.binary.seed",
             vec![l1.binary.seed as f64],
             vec![COURSE_SEED as f64],
         ),
         s(
-            "lesson1.binary.samples",
+            "rnn.binary.samples",
             vec![l1.binary.samples as f64],
             vec![rnn::SEQUENCES as f64],
         ),
         s(
-            "lesson1.binary.sequence_length",
+            "rnn.binary.sequence_length",
             vec![l1.binary.sequence_length as f64],
             vec![rnn::LENGTH as f64],
         ),
         // The demo never reads a file: 1 if the setting names one.
         s(
-            "lesson1.binary.file",
+            "rnn.binary.file",
             vec![f64::from(u8::from(l1.binary.file.is_some()))],
             vec![0.0],
         ),
         s(
-            "lesson1.gradient_check.at",
+            "rnn.gradient_check.at",
             as_f32(&l1.gradient_check.at),
             vec![f64::from(rnn::CHECK_AT.0), f64::from(rnn::CHECK_AT.1)],
         ),
         s(
-            "lesson1.gradient_check.eps",
+            "rnn.gradient_check.eps",
             as_f32(&[l1.gradient_check.eps]),
             vec![f64::from(rnn::CHECK_EPS)],
         ),
         s(
-            "lesson1.gradient_check.rtol",
+            "rnn.gradient_check.rtol",
             as_f32(&[l1.gradient_check.rtol]),
             vec![f64::from(rnn::CHECK_TOLERANCE.rtol)],
         ),
         s(
-            "lesson1.gradient_check.atol",
+            "rnn.gradient_check.atol",
             as_f32(&[l1.gradient_check.atol]),
             vec![f64::from(rnn::CHECK_TOLERANCE.atol)],
         ),
         s(
-            "lesson1.rprop.eta_plus",
+            "rnn.rprop.eta_plus",
             as_f32(&[l1.rprop.eta_plus]),
             vec![f64::from(rprop.eta_plus)],
         ),
         s(
-            "lesson1.rprop.eta_minus",
+            "rnn.rprop.eta_minus",
             as_f32(&[l1.rprop.eta_minus]),
             vec![f64::from(rprop.eta_minus)],
         ),
         s(
-            "lesson1.rprop.start",
+            "rnn.rprop.start",
             as_f32(&l1.rprop.start),
             vec![f64::from(rnn::RPROP_START.0), f64::from(rnn::RPROP_START.1)],
         ),
         s(
-            "lesson1.rprop.delta",
+            "rnn.rprop.delta",
             as_f32(&l1.rprop.delta),
             rprop.delta_init.iter().map(|&v| f64::from(v)).collect(),
         ),
         s(
-            "lesson1.rprop.prev_sign",
+            "rnn.rprop.prev_sign",
             as_f32(&l1.rprop.prev_sign),
             rprop.prev_sign_init.iter().map(|&v| f64::from(v)).collect(),
         ),
         s(
-            "lesson1.rprop.iterations",
+            "rnn.rprop.iterations",
             vec![f64::from(l1.rprop.iterations)],
             vec![f64::from(rnn::RPROP_ITERATIONS)],
         ),
         s(
-            "lesson1.test_sequence",
+            "rnn.test_sequence",
             as_f32(&l1.test_sequence),
             rnn::TEST_SEQUENCE.iter().map(|&v| f64::from(v)).collect(),
         ),
         s(
-            "lesson2.data_seed",
+            "backprop.data_seed",
             vec![l2.data_seed as f64],
             vec![COURSE_SEED as f64],
         ),
         s(
-            "lesson2.samples_per_class",
+            "backprop.samples_per_class",
             vec![l2.samples_per_class as f64],
             vec![mlp::PER_CLASS as f64],
         ),
         s(
-            "lesson2.mlp.learning_rate",
+            "backprop.mlp.learning_rate",
             as_f32(&[l2.mlp.learning_rate]),
             vec![f64::from(mlp::SGD.learning_rate)],
         ),
         s(
-            "lesson2.mlp.iterations",
+            "backprop.mlp.iterations",
             vec![l2.mlp.iterations as f64],
             vec![mlp::SGD.iterations as f64],
         ),
         s(
-            "lesson2.mlp.record_every",
+            "backprop.mlp.record_every",
             vec![l2.mlp.record_every as f64],
             vec![mlp::SGD.record_every as f64],
         ),
         s(
-            "lesson2.mlp.seed",
+            "backprop.mlp.seed",
             vec![l2.mlp.seed as f64],
             vec![mlp::SGD.seed as f64],
         ),
         s(
-            "lesson2.mlp.init_seed",
+            "backprop.mlp.init_seed",
             vec![l2.mlp.init_seed as f64],
             vec![mlp::INIT_SEED as f64],
         ),

@@ -1,7 +1,7 @@
 //! The native core's Rprop end point for a start the browser check read back from the page.
 //!
 //! `cargo run -p explorer --example native_rprop -- RESULTS KEY W_X W_REC`: reads the
-//! dataset `lesson1.KEY` and its Rprop settings from `RESULTS` (a `results.json`), runs the
+//! dataset `rnn.KEY` and its Rprop settings from `RESULTS` (a `results.json`), runs the
 //! core's `rprop` from the start given as the hex bits of two `f64`, and prints the final
 //! `w_x`, `w_rec` and loss as hex bits, one per line.
 
@@ -30,25 +30,24 @@ fn run() -> Result<(), String> {
     let json: Value = serde_json::from_str(&text).map_err(|e| format!("{results}: {e}"))?;
     // Value::pointer never panics, unlike indexing a Value.
     let at = |path: &str| {
-        json.pointer(&format!("/lesson1/{key}/{path}"))
-            .ok_or(format!(
-                "{results}: no lesson1.{key}.{}",
-                path.replace('/', ".")
-            ))
+        json.pointer(&format!("/rnn/{key}/{path}")).ok_or(format!(
+            "{results}: no rnn.{key}.{}",
+            path.replace('/', ".")
+        ))
     };
     let numbers = |v: &Value| -> Result<Vec<f64>, String> {
         v.as_array()
-            .ok_or(format!("{results}: lesson1.{key}: not an array"))?
+            .ok_or(format!("{results}: rnn.{key}: not an array"))?
             .iter()
             .map(|x| {
                 x.as_f64()
-                    .ok_or(format!("{results}: lesson1.{key}: not a number"))
+                    .ok_or(format!("{results}: rnn.{key}: not a number"))
             })
             .collect()
     };
     let rows = at("data/xs")?
         .as_array()
-        .ok_or(format!("{results}: lesson1.{key}.data.xs is not an array"))?
+        .ok_or(format!("{results}: rnn.{key}.data.xs is not an array"))?
         .iter()
         .map(numbers)
         .collect::<Result<Vec<_>, _>>()?;

@@ -6,73 +6,31 @@
 //! [`write_results`] writes them as `results.json`, byte-identical for the same config on
 //! every run and machine (no timestamps, no paths of this machine, no hash maps).
 //!
+//! The modules follow the data: each imports only the ones before it.
+//!
 //! | module | |
 //! | --- | --- |
-//! | [`config`] | the TOML config, its defaults and range checks |
-//! | [`dataset_file`] | reading a dataset from JSON (`X`, `t`) |
-//! | [`lesson1`] | the linear RNN experiments |
-//! | [`lesson2`] | the backpropagation experiments on Gaussian blobs |
-//! | [`results`] | the serializable results |
+//! | [`error`] | the crate's one error type |
+//! | [`config`] | the TOML config, its defaults and range checks, and dataset files |
+//! | [`run`] | the experiments of both lessons (knows nothing of HTML) |
+//! | [`results`] | the serializable results and the layout of `results.json` |
+//! | [`course`] | the HTML course, rendered from the results only |
 //! | [`output`] | the output folder: refusing what is not ours, the lock, the all-or-nothing swap |
 
 pub mod config;
 pub mod course;
-pub mod dataset_file;
 pub mod error;
-pub mod json;
-pub mod lesson1;
-pub mod lesson2;
 pub mod output;
 pub mod results;
+pub mod run;
 
 pub use config::Config;
 pub use error::Error;
-pub use results::Results;
+pub use results::{Results, json};
+pub use run::{Progress, run, run_with_progress};
 
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-/// Hands each finished experiment's name and duration to a callback (the binary prints them).
-pub struct Progress<'a> {
-    report: &'a mut dyn FnMut(&str, Duration),
-}
-
-impl<'a> Progress<'a> {
-    /// Report to `report`.
-    pub fn new(report: &'a mut dyn FnMut(&str, Duration)) -> Self {
-        Self { report }
-    }
-
-    /// Run the experiment `name`, report its time, and name it in a core error.
-    pub fn time<T>(
-        &mut self,
-        name: &str,
-        experiment: impl FnOnce() -> Result<T, unrolled::Error>,
-    ) -> Result<T, Error> {
-        let start = Instant::now();
-        let result = experiment().map_err(|e| Error::experiment(name, e));
-        (self.report)(name, start.elapsed());
-        result
-    }
-}
-
-/// Run every experiment of the course, in order.
-pub fn run(config: &Config) -> Result<Results, Error> {
-    run_with_progress(config, &mut |_, _| {})
-}
-
-/// [`run`], calling `report` with each experiment's name and time as it finishes.
-pub fn run_with_progress(
-    config: &Config,
-    report: &mut dyn FnMut(&str, Duration),
-) -> Result<Results, Error> {
-    let mut progress = Progress::new(report);
-    Ok(Results {
-        schema_version: results::SCHEMA_VERSION,
-        lesson1: lesson1::run(&config.lesson1, &mut progress)?,
-        lesson2: lesson2::run(&config.lesson2, &mut progress)?,
-    })
-}
 
 /// Load the config at `config_path`, run everything, and replace `out_dir` with the new
 /// `results.json` and course pages; returns the results and what was rendered. Notes and
@@ -121,12 +79,12 @@ pub const RESULTS_FILE: &str = "results.json";
 /// Write `results` to `out_dir/results.json`, creating `out_dir` if needed.
 pub fn write_results(results: &Results, out_dir: &Path) -> Result<(), Error> {
     let text = json::to_string(results)
-        .map_err(|e| Error::new(format!("cannot serialize the results: {e}")))?;
+        .map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;
     std::fs::create_dir_all(out_dir).map_err(|e| {
-        Error::new(format!("cannot create the output folder: {e}"))
+        Error::io(format!("cannot create the output folder: {e}"))
             .in_file(out_dir.display().to_string())
     })?;
     let path = out_dir.join(RESULTS_FILE);
     std::fs::write(&path, text)
-        .map_err(|e| Error::new(format!("cannot write: {e}")).in_file(path.display().to_string()))
+        .map_err(|e| Error::io(format!("cannot write: {e}")).in_file(path.display().to_string()))
 }

@@ -252,7 +252,7 @@ impl Fs for FailAt {
                 if self.after && !self.crash {
                     step()?;
                 }
-                Err(Error::new(fault))
+                Err(Error::io(fault))
             }
         }
     }
@@ -303,7 +303,7 @@ impl<F: Fs + ?Sized> Fs for &mut F {
 /// Refuse an empty output path at once, before anything is read or run.
 pub fn require_path(out: &Path) -> Result<(), Error> {
     if out.as_os_str().is_empty() {
-        Err(Error::new(
+        Err(Error::output(
             "the output folder is an empty path: name the folder to write the report into",
         ))
     } else {
@@ -339,12 +339,12 @@ pub struct Output<F: Fs> {
 
 /// `err` about `path`, as the file at fault.
 fn fs_error(what: &str, path: &Path, err: &io::Error) -> Error {
-    Error::new(format!("{what}: {err}")).in_file(path.display().to_string())
+    Error::io(format!("{what}: {err}")).in_file(path.display().to_string())
 }
 
 /// A refusal to write into `path`, with the reason.
 fn refuse(path: &Path, reason: &str) -> Error {
-    Error::new(format!(
+    Error::output(format!(
         "refusing to write the report here: {reason}; choose a new or empty folder, or one a previous run wrote"
     ))
     .in_file(path.display().to_string())
@@ -797,7 +797,7 @@ impl<F: Fs> Output<F> {
             .iter()
             .find(|n| n.to_str().is_none_or(|s| s.contains('\n')))
         {
-            return Err(Error::new(format!(
+            return Err(Error::render(format!(
                 "the report wrote a file whose name cannot be listed in the marker: {}",
                 bad.to_string_lossy()
             )));
@@ -922,17 +922,16 @@ pub fn write_course(
     templates: Option<&Path>,
 ) -> Result<Rendered, Error> {
     let text = json::to_string(results)
-        .map_err(|e| Error::new(format!("cannot serialize the results: {e}")))?;
+        .map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;
     let path = dir.join(RESULTS_FILE);
     fs.write(&path, text.as_bytes())
         .map_err(|e| fs_error("cannot write", &path, &e))?;
     let mut rendered = None;
     fs.step(&mut || {
-        rendered =
-            Some(course::render_with_templates(results, dir, templates).map_err(Error::new)?);
+        rendered = Some(course::render_with_templates(results, dir, templates)?);
         Ok(())
     })?;
-    rendered.ok_or_else(|| Error::new("the course renderer did not run"))
+    rendered.ok_or_else(|| Error::render("the course renderer did not run"))
 }
 
 #[cfg(test)]
@@ -958,7 +957,7 @@ mod tests {
         output.replace(
             &mut |fs, dir| {
                 fs.write(&dir.join(name), text.as_bytes())
-                    .map_err(|e| Error::new(e.to_string()))
+                    .map_err(|e| Error::io(e.to_string()))
             },
             &mut note,
         )?;
@@ -993,8 +992,8 @@ mod tests {
             .replace(
                 &mut |fs, dir| {
                     fs.write(&dir.join("half.txt"), b"half")
-                        .map_err(|e| Error::new(e.to_string()))?;
-                    Err::<(), _>(Error::new("the renderer failed"))
+                        .map_err(|e| Error::io(e.to_string()))?;
+                    Err::<(), _>(Error::render("the renderer failed"))
                 },
                 &mut |_| {},
             )

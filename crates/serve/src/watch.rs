@@ -184,11 +184,10 @@ mod tests {
 
     #[test]
     fn the_config_names_its_dataset_files_at_any_depth() {
-        let table: toml::Table =
-            "[lesson1.binary]\nfile = \"data/a.json\"\n[lesson1.variant]\nseed = 1\n\
-             [lesson2]\nfile = 3\n[x.y.z]\nfile = \"../b.json\"\n"
-                .parse()
-                .unwrap();
+        let table: toml::Table = "[rnn.binary]\nfile = \"data/a.json\"\n[rnn.variant]\nseed = 1\n\
+             [backprop]\nfile = 3\n[x.y.z]\nfile = \"../b.json\"\n"
+            .parse()
+            .unwrap();
         assert_eq!(data_files(&table), ["data/a.json", "../b.json"]);
     }
 

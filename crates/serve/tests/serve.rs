@@ -360,7 +360,7 @@ fn edits_are_served_errors_overlay_the_last_good_pages_and_ctrl_c_cleans_up() {
     checkout.write("course.toml", &broken);
     let expected = checkout.command_line_error(&runner);
     assert!(
-        expected.contains("course.toml:") && expected.contains("key `lesson1.rprop.eta_minus`"),
+        expected.contains("course.toml:") && expected.contains("key `rnn.rprop.eta_minus`"),
         "{expected}"
     );
     let (page, took) = serve.wait_for("/", REBUILD, "showing the error", |_, body| {

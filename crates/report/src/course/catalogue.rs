@@ -1,18 +1,98 @@
-//! Every figure of the course, by the name the templates use, drawn from the runner's
-//! [`Results`](crate::results::Results).
+//! Every figure of the course, declared once by the name the templates use, with its title
+//! and alt text, drawn from the runner's [`Results`](crate::results::Results).
+//!
+//! A name a template passes to `figure(…)` is found here by searching for it in quotes:
+//! each name is written out in [`figures`], beside the function that draws it; no name is
+//! assembled from parts.
 
 use std::collections::BTreeMap;
 
 use plotters::style::RGBColor;
 
-use super::figures::{self, Mark, PlaneView, SurfaceView};
-use crate::results::{Lesson1Dataset, Lesson2, LinearRun, NetRun, PlaneGrid, Results, Surface};
+use super::figures::{self, Caption, Lines, Mark, PlaneView, SurfaceView};
+use super::plot::DrawResult;
+use crate::results::{
+    BackpropResults, LinearRun, NetRun, PlaneGrid, Results, RnnDataset, RpropRun, Surface,
+    Trajectory,
+};
 
 const W_X: RGBColor = RGBColor(31, 119, 180);
 const W_REC: RGBColor = RGBColor(214, 39, 40);
 const RPROP: RGBColor = RGBColor(31, 119, 180);
 const DESCENT: RGBColor = RGBColor(230, 120, 0);
 const LOSS: RGBColor = RGBColor(59, 82, 139);
+
+/// How the figures name lesson 1's two datasets.
+const BINARY: &str = "the binary sequences";
+const VARIANT: &str = "the variant sequences";
+
+/// Every figure, by name.
+pub fn figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
+    let (b, v, l) = (&r.rnn.binary, &r.rnn.variant, &r.backprop);
+    let mut out = BTreeMap::new();
+    let mut add = |name: &str, svg: DrawResult<String>| -> DrawResult<()> {
+        out.insert(name.to_string(), svg?);
+        Ok(())
+    };
+    add("rnn-binary-surface", rnn_surface(b, BINARY))?;
+    add("rnn-binary-over-time", rnn_over_time(b, BINARY))?;
+    add("rnn-binary-rprop-path", rnn_rprop_path(b, BINARY))?;
+    add(
+        "rnn-binary-weights",
+        rnn_weights(&b.rprop, "the main Rprop run", BINARY),
+    )?;
+    add(
+        "rnn-binary-other-weights",
+        rnn_weights(&b.rprop_other_start, "the second Rprop run", BINARY),
+    )?;
+    add("rnn-binary-descent", rnn_descent(b, BINARY))?;
+    add("rnn-variant-surface", rnn_surface(v, VARIANT))?;
+    add("rnn-variant-over-time", rnn_over_time(v, VARIANT))?;
+    add("rnn-variant-rprop-path", rnn_rprop_path(v, VARIANT))?;
+    add(
+        "rnn-variant-weights",
+        rnn_weights(&v.rprop, "the main Rprop run", VARIANT),
+    )?;
+    add(
+        "rnn-variant-other-weights",
+        rnn_weights(&v.rprop_other_start, "the second Rprop run", VARIANT),
+    )?;
+    add("rnn-variant-descent", rnn_descent(v, VARIANT))?;
+
+    add("backprop-data", backprop_data(l))?;
+    add(
+        "backprop-squared-plane",
+        linear_plane(l, &l.squared, "the squared loss"),
+    )?;
+    add(
+        "backprop-squared-loss",
+        linear_loss(&l.squared, "the squared loss"),
+    )?;
+    add(
+        "backprop-hinge-plane",
+        linear_plane(l, &l.hinge, "the hinge loss"),
+    )?;
+    add(
+        "backprop-hinge-loss",
+        linear_loss(&l.hinge, "the hinge loss"),
+    )?;
+    add("backprop-optimise-data", backprop_optimise_data(l))?;
+    add(
+        "backprop-mlp-plane",
+        net_plane(l, &l.mlp, "the 2-5-5-1 MLP"),
+    )?;
+    add("backprop-mlp-loss", net_loss(&l.mlp, "the 2-5-5-1 MLP"))?;
+    add("backprop-mlp-histogram", backprop_mlp_histogram(l))?;
+    add(
+        "backprop-deep-plane",
+        net_plane(l, &l.deep_relu, "the deep all-ReLU net"),
+    )?;
+    add(
+        "backprop-deep-loss",
+        net_loss(&l.deep_relu, "the deep all-ReLU net"),
+    )?;
+    Ok(out)
+}
 
 fn surface(s: &Surface) -> SurfaceView<'_> {
     SurfaceView {
@@ -23,117 +103,104 @@ fn surface(s: &Surface) -> SurfaceView<'_> {
     }
 }
 
-fn path(t: &crate::results::Trajectory) -> Vec<(f64, f64)> {
+fn path(t: &Trajectory) -> Vec<(f64, f64)> {
     t.w_x.iter().copied().zip(t.w_rec.iter().copied()).collect()
 }
 
-/// Every figure, by name.
-pub fn figures(r: &Results) -> Result<BTreeMap<String, String>, String> {
-    let mut out = BTreeMap::new();
-    for (key, name, d) in [
-        ("binary", "the binary sequences", &r.lesson1.binary),
-        ("variant", "the variant sequences", &r.lesson1.variant),
-    ] {
-        lesson1(&mut out, key, name, d)?;
-    }
-    lesson2(&mut out, &r.lesson2)?;
-    Ok(out)
-}
-
-fn lesson1(
-    out: &mut BTreeMap<String, String>,
-    key: &str,
-    name: &str,
-    d: &Lesson1Dataset,
-) -> Result<(), String> {
-    let marks: Vec<Mark> = d
-        .gradient_over_time
+/// The points the gradient over time is traced at, marked on the surfaces.
+fn marks(d: &RnnDataset) -> Vec<Mark> {
+    d.gradient_over_time
         .curves
         .iter()
         .map(|c| (c.at.w_x, c.at.w_rec))
-        .collect();
-    let (ov, zo) = (
-        surface(&d.loss_surface.overview),
-        surface(&d.loss_surface.zoom),
-    );
-    out.insert(
-        format!("l1-{key}-surface"),
-        figures::loss_surface(
-            &format!("Loss surface of the linear RNN on {name}"),
-            "Filled contours of the loss plus one on a logarithmic colour scale over w_x and w_rec: an overview and a zoom around (1, 1), with the six annotated points.",
-            &ov,
-            &zo,
-            &marks,
-            None,
-        )?,
-    );
+        .collect()
+}
+
+fn rnn_surface(d: &RnnDataset, data: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("Loss surface of the linear RNN on {data}"),
+        alt: "Filled contours of the loss plus one on a logarithmic colour scale over w_x and w_rec: an overview and a zoom around (1, 1), with the six annotated points.",
+    };
+    let s = &d.loss_surface;
+    figures::loss_surface(
+        &caption,
+        &surface(&s.overview),
+        &surface(&s.zoom),
+        &marks(d),
+        None,
+    )
+}
+
+fn rnn_over_time(d: &RnnDataset, data: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("The gradient flowing back in time on {data}"),
+        alt: "The derivative of the loss with respect to each state, from the output back to the first step, for the six annotated points, on a symmetric logarithmic axis.",
+    };
     let curves: Vec<(Mark, &[f64])> = d
         .gradient_over_time
         .curves
         .iter()
         .map(|c| ((c.at.w_x, c.at.w_rec), c.d_loss_d_state.as_slice()))
         .collect();
-    out.insert(
-        format!("l1-{key}-over-time"),
-        figures::gradient_over_time(
-            &format!("The gradient flowing back in time on {name}"),
-            "The derivative of the loss with respect to each state, from the output back to the first step, for the six annotated points, on a symmetric logarithmic axis.",
-            &curves,
-        )?,
-    );
-    out.insert(
-        format!("l1-{key}-rprop-path"),
-        figures::loss_surface(
-            &format!("Rprop's path over the loss surface on {name}"),
-            "Every Rprop iterate as a white dot on the overview and the zoomed loss surface; a star marks the final weights.",
-            &ov,
-            &zo,
-            &[],
-            Some(&path(&d.rprop.trajectory)),
-        )?,
-    );
-    for (run_key, run, what) in [
-        ("weights", &d.rprop, "the main Rprop run"),
-        (
-            "other-weights",
-            &d.rprop_other_start,
-            "the second Rprop run",
-        ),
-    ] {
-        out.insert(
-            format!("l1-{key}-{run_key}"),
-            figures::lines(
-                &format!("The two weights over the iterations of {what} on {name}"),
-                "w_x and w_rec against the iteration.",
-                "weight",
-                false,
-                1.0,
-                &[
-                    ("w_x", W_X, &run.trajectory.w_x),
-                    ("w_rec", W_REC, &run.trajectory.w_rec),
-                ],
-            )?,
-        );
-    }
-    out.insert(
-        format!("l1-{key}-descent"),
-        figures::lines(
-            &format!("Gradient descent beside Rprop on {name}"),
-            "The loss against the iteration for Rprop and for plain gradient descent from the same start, on a logarithmic axis.",
-            "loss ξ",
-            true,
-            1.0,
-            &[
-                ("Rprop", RPROP, &d.rprop.trajectory.loss),
-                (
-                    "gradient descent",
-                    DESCENT,
-                    &d.gradient_descent.trajectory.loss,
-                ),
-            ],
-        )?,
-    );
-    Ok(())
+    figures::gradient_over_time(&caption, &curves)
+}
+
+fn rnn_rprop_path(d: &RnnDataset, data: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("Rprop's path over the loss surface on {data}"),
+        alt: "Every Rprop iterate as a white dot on the overview and the zoomed loss surface; a star marks the final weights.",
+    };
+    let s = &d.loss_surface;
+    figures::loss_surface(
+        &caption,
+        &surface(&s.overview),
+        &surface(&s.zoom),
+        &[],
+        Some(&path(&d.rprop.trajectory)),
+    )
+}
+
+fn rnn_weights(run: &RpropRun, which: &str, data: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("The two weights over the iterations of {which} on {data}"),
+        alt: "w_x and w_rec against the iteration.",
+    };
+    let options = Lines {
+        y_label: "weight",
+        ..Lines::default()
+    };
+    figures::lines(
+        &caption,
+        &options,
+        &[
+            ("w_x", W_X, &run.trajectory.w_x),
+            ("w_rec", W_REC, &run.trajectory.w_rec),
+        ],
+    )
+}
+
+fn rnn_descent(d: &RnnDataset, data: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("Gradient descent beside Rprop on {data}"),
+        alt: "The loss against the iteration for Rprop and for plain gradient descent from the same start, on a logarithmic axis.",
+    };
+    let options = Lines {
+        y_label: "loss ξ",
+        log_y: true,
+        ..Lines::default()
+    };
+    figures::lines(
+        &caption,
+        &options,
+        &[
+            ("Rprop", RPROP, &d.rprop.trajectory.loss),
+            (
+                "gradient descent",
+                DESCENT,
+                &d.gradient_descent.trajectory.loss,
+            ),
+        ],
+    )
 }
 
 fn plane<'a>(grid: &PlaneGrid, output: &'a [f32]) -> PlaneView<'a> {
@@ -146,105 +213,128 @@ fn plane<'a>(grid: &PlaneGrid, output: &'a [f32]) -> PlaneView<'a> {
     }
 }
 
-/// A loss history as a curve against the iteration, on a log axis.
-fn convergence(title: &str, desc: &str, history: &[f64], every: u64) -> Result<String, String> {
-    figures::lines(
-        title,
-        desc,
-        "mean loss",
-        true,
-        every as f64,
-        &[("loss", LOSS, history)],
+/// The window every lesson 2 figure shows: the plane the outputs are drawn over.
+fn window(l: &BackpropResults) -> ([f64; 2], [f64; 2]) {
+    (l.plane.range, l.plane.range)
+}
+
+/// A loss history recorded every `every` iterations, on a log axis.
+fn convergence(caption: &Caption, history: &[f64], every: u64) -> DrawResult<String> {
+    let options = Lines {
+        y_label: "mean loss",
+        log_y: true,
+        x_every: every as f64,
+    };
+    figures::lines(caption, &options, &[("loss", LOSS, history)])
+}
+
+fn backprop_data(l: &BackpropResults) -> DrawResult<String> {
+    let caption = Caption {
+        title: "The two Gaussian blobs".into(),
+        alt: "Scatter plot of the training points in the plane, coloured by label.",
+    };
+    figures::plane(&caption, None, window(l), &l.data.xs, &l.data.labels)
+}
+
+fn linear_plane(l: &BackpropResults, run: &LinearRun, loss: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("The linear model trained with {loss}"),
+        alt: "The model's output over the plane as coloured bands, its zero contour (the decision boundary) as a black line, and the training points.",
+    };
+    let output = plane(&l.plane, &run.output);
+    figures::plane(
+        &caption,
+        Some(&output),
+        window(l),
+        &l.data.xs,
+        &l.data.labels,
     )
 }
 
-fn lesson2(out: &mut BTreeMap<String, String>, l: &Lesson2) -> Result<(), String> {
-    let window = (l.plane.range, l.plane.range);
-    let (xs, labels) = (&l.data.xs, &l.data.labels);
-    out.insert(
-        "l2-data".into(),
-        figures::plane(
-            "The two Gaussian blobs",
-            "Scatter plot of the training points in the plane, coloured by label.",
-            None,
-            window,
-            xs,
-            labels,
-        )?,
-    );
-    let linear: [(&str, &str, &LinearRun); 2] = [
-        ("squared", "the squared loss", &l.squared),
-        ("hinge", "the hinge loss", &l.hinge),
+fn linear_loss(run: &LinearRun, loss: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("Convergence of SGD with {loss}"),
+        alt: "The mean loss over all training points against the iteration, on a logarithmic axis.",
+    };
+    convergence(&caption, &run.loss_history, run.settings.record_every)
+}
+
+fn backprop_optimise_data(l: &BackpropResults) -> DrawResult<String> {
+    let caption = Caption {
+        title: "The data before and after optimising it against a fixed classifier".into(),
+        alt: "Two panels over the classifier's output and decision boundary: the original points, and the points after gradient descent on the data, with a line from where each moved point started.",
+    };
+    figures::before_after(
+        &caption,
+        &plane(&l.plane, &l.data_classifier.output),
+        window(l),
+        &l.data.xs,
+        &l.optimise_data.moved,
+        &l.data.labels,
+    )
+}
+
+fn net_plane(l: &BackpropResults, run: &NetRun, net: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("The output of {net} over the plane"),
+        alt: "The net's output as coloured bands, its zero contour as a black line, and the training points.",
+    };
+    let output = plane(&l.plane, &run.output);
+    figures::plane(
+        &caption,
+        Some(&output),
+        window(l),
+        &l.data.xs,
+        &l.data.labels,
+    )
+}
+
+fn net_loss(run: &NetRun, net: &str) -> DrawResult<String> {
+    let caption = Caption {
+        title: format!("Convergence of SGD on {net}"),
+        alt: "The mean squared loss over all training points against the iteration, on a logarithmic axis.",
+    };
+    convergence(&caption, &run.loss_history, run.settings.record_every)
+}
+
+fn backprop_mlp_histogram(l: &BackpropResults) -> DrawResult<String> {
+    let caption = Caption {
+        title: "Histogram of the MLP's outputs on the training points".into(),
+        alt: "How many training points get each output value, in equal bins between the smallest and the largest output.",
+    };
+    let h = &l.mlp.histogram;
+    figures::histogram(&caption, "model output y", &h.edges, &h.counts)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The templates, where figures are used.
+    const TEMPLATES: [&str; 3] = [
+        include_str!("../../../../templates/index.html"),
+        include_str!("../../../../templates/rnn.html"),
+        include_str!("../../../../templates/backprop.html"),
     ];
-    for (key, what, run) in linear {
-        out.insert(
-            format!("l2-{key}-plane"),
-            figures::plane(
-                &format!("The linear model trained with {what}"),
-                "The model's output over the plane as coloured bands, its zero contour (the decision boundary) as a black line, and the training points.",
-                Some(&plane(&l.plane, &run.output)),
-                window,
-                xs,
-                labels,
-            )?,
-        );
-        out.insert(
-            format!("l2-{key}-loss"),
-            convergence(
-                &format!("Convergence of SGD with {what}"),
-                "The mean loss over all training points against the iteration, on a logarithmic axis.",
-                &run.loss_history,
-                run.settings.record_every,
-            )?,
-        );
+
+    /// Every name inside `figure("…")` in `text`.
+    fn used(text: &str) -> Vec<&str> {
+        text.split("figure(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect()
     }
-    out.insert(
-        "l2-optimise-data".into(),
-        figures::before_after(
-            "The data before and after optimising it against a fixed classifier",
-            "Two panels over the classifier's output and decision boundary: the original points, and the points after gradient descent on the data, with a line from where each moved point started.",
-            &plane(&l.plane, &l.data_classifier.output),
-            window,
-            xs,
-            &l.optimise_data.moved,
-            labels,
-        )?,
-    );
-    let nets: [(&str, &str, &NetRun); 2] = [
-        ("mlp", "the 2-5-5-1 MLP", &l.mlp),
-        ("deep", "the deep all-ReLU net", &l.deep_relu),
-    ];
-    for (key, what, run) in nets {
-        out.insert(
-            format!("l2-{key}-plane"),
-            figures::plane(
-                &format!("The output of {what} over the plane"),
-                "The net's output as coloured bands, its zero contour as a black line, and the training points.",
-                Some(&plane(&l.plane, &run.output)),
-                window,
-                xs,
-                labels,
-            )?,
-        );
-        out.insert(
-            format!("l2-{key}-loss"),
-            convergence(
-                &format!("Convergence of SGD on {what}"),
-                "The mean squared loss over all training points against the iteration, on a logarithmic axis.",
-                &run.loss_history,
-                run.settings.record_every,
-            )?,
-        );
+
+    #[test]
+    fn every_figure_a_template_uses_is_declared_here_once_by_its_whole_name() {
+        let source = include_str!("catalogue.rs");
+        let body = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let names: Vec<&str> = TEMPLATES.iter().flat_map(|t| used(t)).collect();
+        assert!(names.len() >= 20, "{names:?}");
+        for name in names {
+            assert_eq!(
+                body.matches(&format!("\"{name}\"")).count(),
+                1,
+                "`{name}` is written out exactly once"
+            );
+        }
     }
-    out.insert(
-        "l2-mlp-histogram".into(),
-        figures::histogram(
-            "Histogram of the MLP's outputs on the training points",
-            "How many training points get each output value, in equal bins between the smallest and the largest output.",
-            "model output y",
-            &l.mlp.histogram.edges,
-            &l.mlp.histogram.counts,
-        )?,
-    );
-    Ok(())
 }

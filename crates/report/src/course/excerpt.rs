@@ -3,6 +3,8 @@
 //! The core's source files are compiled into this crate with `include_str!`, so the code shown
 //! on a page is the code of the very build that ran the experiments.
 
+use super::typography::escape_html;
+
 /// The core's source files, by module name.
 const SOURCES: &[(&str, &str)] = &[
     ("rnn", include_str!("../../../core/src/rnn.rs")),
@@ -95,22 +97,6 @@ fn item(lines: &[&str], start: usize) -> Option<String> {
         .map(|l| l.strip_prefix(indent).unwrap_or(l))
         .collect();
     Some(body.join("\n"))
-}
-
-/// Escape text for HTML.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// An excerpt as HTML: a `<figure>` with the code, doc-comment lines marked for styling,

@@ -12,10 +12,12 @@ pub mod math;
 pub mod pages;
 pub mod plot;
 pub mod script;
+pub mod typography;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::error::Error;
 use crate::results::Results;
 
 /// Largest size of one figure, in bytes.
@@ -70,7 +72,7 @@ impl Rendered {
 }
 
 /// Draw every figure of the course, by the name the templates use.
-pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, String> {
+pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, Error> {
     catalogue::figures(results)
 }
 
@@ -78,7 +80,7 @@ pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, String> {
 ///
 /// Errors: a results layout the templates do not expect (a missing value is an error, never an
 /// empty string), a figure that cannot be drawn, or a page, figure or total over its budget.
-pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, String> {
+pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, Error> {
     render_with_templates(results, out_dir, None)
 }
 
@@ -88,51 +90,58 @@ pub fn render_with_templates(
     results: &Results,
     out_dir: &Path,
     templates: Option<&Path>,
-) -> Result<Rendered, String> {
-    let value = serde_json::to_value(results).map_err(|e| format!("serializing results: {e}"))?;
+) -> Result<Rendered, Error> {
+    let value = serde_json::to_value(results)
+        .map_err(|e| Error::render(format!("serializing results: {e}")))?;
     let figures = figures(results)?;
     let mut rendered = Rendered::default();
     for (name, svg) in &figures {
         if svg.len() > FIGURE_BUDGET {
-            return Err(format!(
+            return Err(Error::budget(format!(
                 "figure {name} is {} bytes, over the {FIGURE_BUDGET}-byte budget",
                 svg.len()
-            ));
+            )));
         }
         rendered.figures.push((name.clone(), svg.len()));
     }
     let env = pages::environment_from(figures, templates)?;
     let r = minijinja::Value::from_serialize(&value);
-    std::fs::create_dir_all(out_dir).map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        Error::io(format!("cannot create the folder: {e}")).in_file(out_dir.display().to_string())
+    })?;
     for (page, _) in pages::PAGES {
         let html = pages::render_page(&env, page, &r)?;
         if html.len() > PAGE_BUDGET {
-            return Err(format!(
+            return Err(Error::budget(format!(
                 "page {page} is {} bytes, over the {PAGE_BUDGET}-byte budget",
                 html.len()
-            ));
+            )));
         }
         let path = out_dir.join(page);
-        std::fs::write(&path, &html).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        std::fs::write(&path, &html).map_err(|e| {
+            Error::io(format!("cannot write: {e}")).in_file(path.display().to_string())
+        })?;
         rendered.pages.push(((*page).to_string(), html.len()));
     }
-    for entry in
-        std::fs::read_dir(out_dir).map_err(|e| format!("reading {}: {e}", out_dir.display()))?
-    {
-        let entry = entry.map_err(|e| format!("reading {}: {e}", out_dir.display()))?;
+    for entry in std::fs::read_dir(out_dir).map_err(|e| {
+        Error::io(format!("cannot list the folder: {e}")).in_file(out_dir.display().to_string())
+    })? {
+        let entry = entry.map_err(|e| {
+            Error::io(format!("cannot list the folder: {e}")).in_file(out_dir.display().to_string())
+        })?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if !rendered.pages.iter().any(|(page, _)| *page == name) {
-            let meta = entry
-                .metadata()
-                .map_err(|e| format!("reading {}: {e}", entry.path().display()))?;
+            let meta = entry.metadata().map_err(|e| {
+                Error::io(format!("cannot read: {e}")).in_file(entry.path().display().to_string())
+            })?;
             rendered.other_files += usize::try_from(meta.len()).unwrap_or(usize::MAX);
         }
     }
     if rendered.total() > TOTAL_BUDGET {
-        return Err(format!(
+        return Err(Error::budget(format!(
             "the course folder is {} bytes, over the {TOTAL_BUDGET}-byte budget",
             rendered.total()
-        ));
+        )));
     }
     Ok(rendered)
 }
@@ -225,9 +234,9 @@ mod tests {
                 .filter(|(name, _)| name.starts_with(prefix))
                 .count()
         };
-        assert_eq!(svg_figures(&pages["rnn.html"]), on_page("l1-"));
-        assert_eq!(svg_figures(&pages["backprop.html"]), on_page("l2-"));
-        assert!(on_page("l2-") >= 10, "lesson 2 has its figures");
+        assert_eq!(svg_figures(&pages["rnn.html"]), on_page("rnn-"));
+        assert_eq!(svg_figures(&pages["backprop.html"]), on_page("backprop-"));
+        assert!(on_page("backprop-") >= 10, "lesson 2 has its figures");
         assert_eq!(svg_figures(&pages["index.html"]), 0);
     }
 
@@ -237,7 +246,16 @@ mod tests {
         for (page, html) in &pages {
             // Outside code excerpts, no template syntax or placeholder survives.
             let text = strip(html, &[("<pre", "</pre>"), ("<script", "</script>")]);
-            for leak in ["UNROLLEDVALUE", "{{", "}}", "{%", "%}", "r.lesson", "r.nav"] {
+            for leak in [
+                "UNROLLEDVALUE",
+                "{{",
+                "}}",
+                "{%",
+                "%}",
+                "r.rnn",
+                "r.backprop",
+                "r.nav",
+            ] {
                 assert!(!text.contains(leak), "{page} shows `{leak}`");
             }
             // Outside equations and figures (whose titles spell the weights plainly for

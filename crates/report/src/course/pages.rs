@@ -18,6 +18,8 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use super::excerpt;
 use super::math::Math;
 use super::script;
+use super::typography::{minus, scientific, significant};
+use crate::error::Error as ReportError;
 
 /// The templates, by name: the shared layout, its stylesheet and the three pages.
 const TEMPLATES: &[(&str, &str)] = &[
@@ -57,11 +59,6 @@ pub const PAGES: &[(&str, &str)] = &[
 /// sees its `expected` part as `notebook`, to set the notebook's output beside ours.
 const NOTEBOOK_REFERENCE: &str = include_str!("../../../../data/reference/rnn_binary_seed1.json");
 
-/// Format a number with a typographic minus.
-fn minus(s: String) -> String {
-    s.replace('-', "\u{2212}")
-}
-
 fn number(v: &Value) -> Result<f64, Error> {
     f64::try_from(v.clone()).map_err(|_| {
         Error::new(
@@ -72,7 +69,7 @@ fn number(v: &Value) -> Result<f64, Error> {
 }
 
 /// The course's template environment, with the compiled-in templates.
-pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'static>, String> {
+pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'static>, ReportError> {
     environment_from(figures, None)
 }
 
@@ -82,7 +79,7 @@ pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'sta
 pub fn environment_from(
     figures: BTreeMap<String, String>,
     templates: Option<&Path>,
-) -> Result<Environment<'static>, String> {
+) -> Result<Environment<'static>, ReportError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|name| {
@@ -100,8 +97,12 @@ pub fn environment_from(
             None => ((*name).to_string(), Cow::Borrowed(*compiled)),
             Some(dir) => {
                 let path = dir.join(name);
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("{}: cannot read the template: {e}", path.display()))?;
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    ReportError::render(format!(
+                        "{}: cannot read the template: {e}",
+                        path.display()
+                    ))
+                })?;
                 (path.display().to_string(), Cow::Owned(text))
             }
         };
@@ -109,10 +110,11 @@ pub fn environment_from(
         let source = if name.ends_with(".js") {
             source.into_owned()
         } else {
-            math.expand(&shown, &source).map_err(|e| e.to_string())?
+            math.expand(&shown, &source)
+                .map_err(|e| ReportError::render(e.to_string()))?
         };
         env.add_template_owned(*name, source)
-            .map_err(|e| format!("template {shown}: {e:#}"))?;
+            .map_err(|e| ReportError::render(format!("template {shown}: {e:#}")))?;
     }
     env.add_function("figure", move |name: &str| -> Result<Value, Error> {
         figures
@@ -148,48 +150,30 @@ pub fn environment_from(
     env.add_filter(
         "fixed",
         |v: Value, digits: usize| -> Result<String, Error> {
-            Ok(minus(format!("{:.*}", digits, number(&v)?)))
+            Ok(minus(&format!("{:.*}", digits, number(&v)?)))
         },
     );
     env.add_filter("num", |v: Value| -> Result<String, Error> {
-        Ok(minus(format!("{}", number(&v)?)))
+        Ok(minus(&format!("{}", number(&v)?)))
     });
     env.add_filter("sig", |v: Value, digits: usize| -> Result<String, Error> {
-        Ok(minus(significant(number(&v)?, digits)))
+        Ok(minus(&significant(number(&v)?, digits)))
     });
-    let reference: serde_json::Value = serde_json::from_str(NOTEBOOK_REFERENCE)
-        .map_err(|e| format!("data/reference/rnn_binary_seed1.json: {e}"))?;
+    let reference: serde_json::Value = serde_json::from_str(NOTEBOOK_REFERENCE).map_err(|e| {
+        ReportError::dataset(e.to_string()).in_file("data/reference/rnn_binary_seed1.json")
+    })?;
     env.add_global("notebook", Value::from_serialize(&reference["expected"]));
     env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
-        let x = number(&v)?;
-        if x == 0.0 {
-            return Ok("0".into());
-        }
-        let e = x.abs().log10().floor() as i32;
-        let m = x / 10f64.powi(e);
-        Ok(minus(format!(
-            "{m:.digits$}×10{}",
-            super::plot::power_of_ten(e).trim_start_matches("10")
-        )))
+        Ok(scientific(number(&v)?, digits))
     });
     Ok(env)
 }
 
-/// `x` with `digits` significant digits, trailing zeros kept (`1.00135554721` for 12).
-fn significant(x: f64, digits: usize) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return format!("{x}");
-    }
-    let magnitude = x.abs().log10().floor() as i64;
-    let decimals = (digits as i64 - 1 - magnitude).max(0) as usize;
-    format!("{x:.decimals$}")
-}
-
 /// Render one page with the results `r`, then fill its table of contents.
-pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<String, String> {
+pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<String, ReportError> {
     let template = env
         .get_template(page)
-        .map_err(|e| format!("{page}: {e:#}"))?;
+        .map_err(|e| ReportError::render(format!("{e:#}")).in_file(page))?;
     let nav: Vec<Value> = PAGES
         .iter()
         .map(|(file, title)| {
@@ -203,13 +187,13 @@ pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<Str
     let html = template
         .render(minijinja::context! { r => results, nav => nav, page => page })
         .map_err(|e| {
-            let mut msg = format!("{page}: {e}");
+            let mut msg = e.to_string();
             let mut source = std::error::Error::source(&e);
             while let Some(s) = source {
                 msg.push_str(&format!("\n  caused by: {s}"));
                 source = s.source();
             }
-            msg
+            ReportError::render(msg).in_file(page)
         })?;
     script::allow_page_script(page, &fill_toc(&html))
 }
@@ -290,7 +274,9 @@ mod tests {
         assert!(html.starts_with("folder index.html <math"), "{html}");
         // A broken template names its file in the folder, with the line.
         std::fs::write(dir.join("rnn.html"), "one\n{% if %}").unwrap();
-        let e = environment_from(BTreeMap::new(), Some(&dir)).unwrap_err();
+        let e = environment_from(BTreeMap::new(), Some(&dir))
+            .unwrap_err()
+            .to_string();
         let shown = dir.join("rnn.html").display().to_string();
         assert!(
             e.starts_with(&format!("template {shown}: syntax error")),
@@ -298,10 +284,14 @@ mod tests {
         );
         assert!(e.contains("(in rnn.html:2)"), "{e}");
         std::fs::write(dir.join("rnn.html"), "$\\nosuchcommand$").unwrap();
-        let e = environment_from(BTreeMap::new(), Some(&dir)).unwrap_err();
+        let e = environment_from(BTreeMap::new(), Some(&dir))
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with(&format!("{shown}:1: cannot convert")), "{e}");
         std::fs::remove_file(dir.join("rnn.html")).unwrap();
-        let e = environment_from(BTreeMap::new(), Some(&dir)).unwrap_err();
+        let e = environment_from(BTreeMap::new(), Some(&dir))
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with(&format!("{shown}: cannot read the template")),
             "{e}"

@@ -6,6 +6,7 @@
 //! script, and its Content-Security-Policy allows exactly that script, by its SHA-256 hash,
 //! and `'wasm-unsafe-eval'` to compile the module: nothing else runs, nothing is loaded.
 
+use crate::error::Error;
 use sha2::{Digest, Sha256};
 
 /// Each page's WebAssembly module, by the name the templates use.
@@ -53,14 +54,16 @@ pub fn base64(bytes: &[u8]) -> String {
 /// Put the hash of the page's script into its policy: a page whose policy holds
 /// [`HASH_PLACEHOLDER`] must have exactly one `<script type="module">`, and a page without the
 /// placeholder none at all.
-pub fn allow_page_script(page: &str, html: &str) -> Result<String, String> {
+pub fn allow_page_script(page: &str, html: &str) -> Result<String, Error> {
     const OPEN: &str = "<script type=\"module\">";
     let scripts = html.matches("<script").count();
     if !html.contains(HASH_PLACEHOLDER) {
         return if scripts == 0 {
             Ok(html.to_string())
         } else {
-            Err(format!("{page}: a script without its hash in the policy"))
+            Err(Error::render(format!(
+                "{page}: a script without its hash in the policy"
+            )))
         };
     }
     let start = html
@@ -68,11 +71,13 @@ pub fn allow_page_script(page: &str, html: &str) -> Result<String, String> {
         .map(|s| s + OPEN.len())
         .filter(|_| scripts == 1)
         .ok_or_else(|| {
-            format!("{page}: the policy expects exactly one <script type=\"module\">")
+            Error::render(format!(
+                "{page}: the policy expects exactly one <script type=\"module\">"
+            ))
         })?;
     let end = html[start..]
         .find("</script>")
-        .ok_or_else(|| format!("{page}: the script is not closed"))?;
+        .ok_or_else(|| Error::render(format!("{page}: the script is not closed")))?;
     let hash = base64(&Sha256::digest(&html.as_bytes()[start..start + end]));
     Ok(html.replacen(HASH_PLACEHOLDER, &format!("sha256-{hash}"), 1))
 }

@@ -1,11 +1,11 @@
 //! Lesson 1's experiments, in the notebooks' order, on one dataset at a time.
 
-use crate::Progress;
-use crate::config::{Generator, Lesson1Config, RpropRunConfig, SequenceDataConfig};
+use super::Progress;
+use crate::config::{Generator, RnnConfig, RpropRunConfig, SequenceDataConfig};
 use crate::error::Error;
 use crate::results::{
-    DataSource, DescentRun, GradientCheckResult, GradientOverTime, Lesson1, Lesson1Dataset,
-    LossSurfaces, OverTimeCurve, RpropRun, Sequences, Stopped, Surface, TestSequence, Trajectory,
+    DataSource, DescentRun, GradientCheckResult, GradientOverTime, LossSurfaces, OverTimeCurve,
+    RnnDataset, RnnResults, RpropRun, Sequences, Stopped, Surface, TestSequence, Trajectory,
 };
 use unrolled::gradcheck::{Tolerance, gradient_check};
 use unrolled::optimise::{RpropConfig, Step, gradient_descent, rprop};
@@ -13,10 +13,10 @@ use unrolled::rnn::{Grid, OverTimeScale, Weights, gradient_over_time, loss_surfa
 use unrolled::{Error as CoreError, datasets};
 
 /// Every lesson 1 experiment on both datasets.
-pub fn run(config: &Lesson1Config, progress: &mut Progress<'_>) -> Result<Lesson1, Error> {
-    Ok(Lesson1 {
-        binary: dataset("lesson1.binary", &config.binary, config, progress)?,
-        variant: dataset("lesson1.variant", &config.variant, config, progress)?,
+pub fn run(config: &RnnConfig, progress: &mut Progress<'_>) -> Result<RnnResults, Error> {
+    Ok(RnnResults {
+        binary: dataset("rnn.binary", &config.binary, config, progress)?,
+        variant: dataset("rnn.variant", &config.variant, config, progress)?,
     })
 }
 
@@ -24,13 +24,13 @@ pub fn run(config: &Lesson1Config, progress: &mut Progress<'_>) -> Result<Lesson
 fn dataset(
     name: &str,
     data: &SequenceDataConfig,
-    config: &Lesson1Config,
+    config: &RnnConfig,
     progress: &mut Progress<'_>,
-) -> Result<Lesson1Dataset, Error> {
+) -> Result<RnnDataset, Error> {
     match data.sequence_length {
         10 => experiments::<10>(name, data, config, progress),
         20 => experiments::<20>(name, data, config, progress),
-        other => Err(Error::new(format!(
+        other => Err(Error::config(format!(
             "sequence length {other} is not compiled in (supported: 10, 20)"
         ))
         .for_key(format!("{name}.sequence_length"))),
@@ -40,9 +40,9 @@ fn dataset(
 fn experiments<const L: usize>(
     name: &str,
     data_config: &SequenceDataConfig,
-    config: &Lesson1Config,
+    config: &RnnConfig,
     progress: &mut Progress<'_>,
-) -> Result<Lesson1Dataset, Error> {
+) -> Result<RnnDataset, Error> {
     let key = |what: &str| format!("{name}.{what}");
 
     let (data, xs) = progress.time(&key("data"), || sequences::<L>(data_config))?;
@@ -143,7 +143,7 @@ fn experiments<const L: usize>(
         })
     })?;
 
-    Ok(Lesson1Dataset {
+    Ok(RnnDataset {
         data,
         gradient_check,
         loss_surface,

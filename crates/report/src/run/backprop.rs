@@ -1,11 +1,11 @@
 //! Lesson 2's experiments, in the notebook's order, on two seeded Gaussian blobs.
 
-use crate::Progress;
-use crate::config::{Lesson2Config, NetConfig, SgdConfig, SplitJoinConfig};
+use super::Progress;
+use crate::config::{BackpropConfig, NetConfig, SgdConfig, SplitJoinConfig};
 use crate::error::Error;
 use crate::results::{
-    Blobs, DataRun, DerivativeCheck, Histogram, Lesson2, LinearRun, NetRun, PlaneGrid, SplitJoin,
-    Stopped, UnitTest,
+    BackpropResults, Blobs, DataRun, DerivativeCheck, Histogram, LinearRun, NetRun, PlaneGrid,
+    SplitJoin, Stopped, UnitTest,
 };
 use unrolled::gradcheck::{Tolerance, check_model};
 use unrolled::rnn::Grid;
@@ -16,8 +16,8 @@ use unrolled::{
 };
 
 /// Every lesson 2 experiment.
-pub fn run(config: &Lesson2Config, progress: &mut Progress<'_>) -> Result<Lesson2, Error> {
-    let data = progress.time("lesson2.data", || {
+pub fn run(config: &BackpropConfig, progress: &mut Progress<'_>) -> Result<BackpropResults, Error> {
+    let data = progress.time("backprop.data", || {
         let n = 2 * config.samples_per_class;
         let (mut xs, mut labels) = (vec![[0.0; 2]; n], vec![0.0; n]);
         datasets::gaussian_blobs(config.data_seed, &mut xs, &mut labels)?;
@@ -33,22 +33,22 @@ pub fn run(config: &Lesson2Config, progress: &mut Progress<'_>) -> Result<Lesson
     };
     let (xs, ts) = (&data.xs, &data.labels);
 
-    let squared = progress.time("lesson2.squared", || {
+    let squared = progress.time("backprop.squared", || {
         linear_run(&config.squared, &SquaredLoss, xs, ts, &plane).map(|(run, _)| run)
     })?;
-    let hinge = progress.time("lesson2.hinge", || {
+    let hinge = progress.time("backprop.hinge", || {
         linear_run(&config.hinge, &HingeLoss, xs, ts, &plane).map(|(run, _)| run)
     })?;
-    let (data_classifier, mut classifier) = progress.time("lesson2.data_classifier", || {
+    let (data_classifier, mut classifier) = progress.time("backprop.data_classifier", || {
         linear_run(&config.data_classifier, &HingeLoss, xs, ts, &plane)
     })?;
-    let optimise_data = progress.time("lesson2.optimise_data", || {
+    let optimise_data = progress.time("backprop.optimise_data", || {
         optimise_data_run(&config.optimise_data, &mut classifier, xs, ts)
     })?;
-    let mlp = progress.time("lesson2.mlp", || {
+    let mlp = progress.time("backprop.mlp", || {
         net_run::<Mlp2551<f64>>(config, &config.mlp, vec![2, 5, 5, 1], xs, ts, &plane)
     })?;
-    let deep_relu = progress.time("lesson2.deep_relu", || {
+    let deep_relu = progress.time("backprop.deep_relu", || {
         net_run::<DeepRelu<f64>>(
             config,
             &config.deep_relu,
@@ -58,10 +58,10 @@ pub fn run(config: &Lesson2Config, progress: &mut Progress<'_>) -> Result<Lesson
             &plane,
         )
     })?;
-    let split_join = progress.time("lesson2.split_join", || split_join(&config.split_join))?;
-    let unit_tests = progress.time("lesson2.unit_tests", || Ok(unit_tests()))?;
+    let split_join = progress.time("backprop.split_join", || split_join(&config.split_join))?;
+    let unit_tests = progress.time("backprop.unit_tests", || Ok(unit_tests()))?;
 
-    Ok(Lesson2 {
+    Ok(BackpropResults {
         data,
         plane,
         squared,
@@ -152,7 +152,7 @@ fn sign(y: f64) -> i8 {
 
 /// Train a net from seeded standard normal weights with the squared loss; a blow-up is a result.
 fn net_run<M: Layer<f64, 2, 1> + RandomInit>(
-    lesson: &Lesson2Config,
+    lesson: &BackpropConfig,
     c: &NetConfig,
     layers: Vec<usize>,
     xs: &[[f64; 2]],

@@ -21,7 +21,7 @@ pub struct SequenceFile {
 /// Read the dataset at `path`; `shown` is how errors name it.
 pub fn read(path: &Path, shown: &str) -> Result<SequenceFile, Error> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(format!("cannot read the dataset: {e}")).in_file(shown))?;
+        .map_err(|e| Error::io(format!("cannot read the dataset: {e}")).in_file(shown))?;
     parse(&text, shown)
 }
 
@@ -37,14 +37,14 @@ pub fn parse(text: &str, shown: &str) -> Result<SequenceFile, Error> {
         let message = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         let message = message.strip_suffix(&suffix).unwrap_or(&message);
-        let mut err = Error::new(message).in_file(shown).at_line(line);
+        let mut err = Error::dataset(message).in_file(shown).at_line(line);
         if !key.get().is_empty() {
             err = err.for_key(key.get());
         }
         err
     })?;
     if file.ts.len() != file.xs.len() {
-        return Err(Error::new(format!(
+        return Err(Error::dataset(format!(
             "has {} targets for {} sequences",
             file.ts.len(),
             file.xs.len()

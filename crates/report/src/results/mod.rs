@@ -4,6 +4,8 @@
 //! results serialize to the same bytes. Loss surfaces and output grids are only drawn, never
 //! printed, so they are stored as `f32` to keep the file small; every other number is `f64`.
 
+pub mod json;
+
 use crate::config::{
     DescentConfig, Generator, NetConfig, RpropRunConfig, SgdConfig, SplitJoinConfig,
 };
@@ -20,23 +22,23 @@ pub struct Results {
     /// [`SCHEMA_VERSION`] of this file.
     pub schema_version: u32,
     /// Lesson 1: the linear RNN, on both of its datasets.
-    pub lesson1: Lesson1,
+    pub rnn: RnnResults,
     /// Lesson 2: backpropagation from the ground up, on two Gaussian blobs.
-    pub lesson2: Lesson2,
+    pub backprop: BackpropResults,
 }
 
 /// Lesson 1's experiments, once per dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Lesson1 {
+pub struct RnnResults {
     /// On the 20 binary sequences of length 10 (the canonical notebook).
-    pub binary: Lesson1Dataset,
+    pub binary: RnnDataset,
     /// On the 30 "variant" sequences of length 20 with values in {0, 0.2, …, 1}.
-    pub variant: Lesson1Dataset,
+    pub variant: RnnDataset,
 }
 
 /// Every lesson 1 experiment on one dataset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Lesson1Dataset {
+pub struct RnnDataset {
     /// The sequences and targets.
     pub data: Sequences,
     /// BPTT against central differences.
@@ -211,7 +213,7 @@ pub struct TestSequence {
 
 /// Lesson 2's experiments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Lesson2 {
+pub struct BackpropResults {
     /// The two Gaussian blobs every model is trained on.
     pub data: Blobs,
     /// The grid every `output` below is evaluated on.

@@ -1,5 +1,5 @@
 //! Snapshots of lesson 2's headline numbers, run with the checked-in `course.toml`
-//! (rounded to 9 significant digits, as in `lesson1.rs`).
+//! (rounded to 9 significant digits, as in `rnn.rs`).
 
 mod common;
 
@@ -35,8 +35,8 @@ fn net(r: &NetRun) -> Value {
 }
 
 #[test]
-fn lesson2_headlines() {
-    let l2 = &course_results().lesson2;
+fn backprop_headlines() {
+    let l2 = &course_results().backprop;
     let o = &l2.optimise_data;
     let sj = &l2.split_join;
     let headline = json!({
@@ -70,15 +70,15 @@ fn lesson2_headlines() {
 
 #[test]
 fn every_unit_test_of_the_lesson_passes() {
-    for t in &course_results().lesson2.unit_tests {
+    for t in &course_results().backprop.unit_tests {
         assert!(t.passed, "{t:?}");
     }
-    assert!(course_results().lesson2.split_join.passed);
+    assert!(course_results().backprop.split_join.passed);
 }
 
 #[test]
 fn output_grids_have_the_configured_size() {
-    let l2 = &course_results().lesson2;
+    let l2 = &course_results().backprop;
     let n = l2.plane.points * l2.plane.points;
     for grid in [
         &l2.squared.output,

@@ -1,0 +1,400 @@
+//! The course's configuration: every hyperparameter, size and seed of every experiment.
+//!
+//! Read from TOML. The checked-in `course.toml` is the one place the course's values are
+//! written; it is compiled in ([`COURSE_TOML`]) and a user's config is laid over it key by key,
+//! so no `Default` impl repeats it. Unknown keys and wrong types are rejected by serde,
+//! out-of-range values by [`Config::validate`] before anything runs; each error names the file,
+//! line and key of the user's text (a UTF-8 byte-order mark is accepted).
+//!
+//! Design decisions, stated here because the config is where they are made:
+//! - **Which binary dataset.** The course uses the notebook's own 20×10 binary dataset, read from
+//!   `data/reference/rnn_binary_seed1.json` (numpy's Mersenne Twister cannot be replayed by our
+//!   seeded PCG stream): the published course then reproduces the notebook's printed weights
+//!   `w_x = 1.00135554721, w_rec = 0.999674473785` digit for digit. The 30×20 variant dataset has
+//!   no such reference file, so it is drawn from our seeded stream (seed 1). `file = ""`
+//!   switches the binary dataset to the seeded generator too.
+//! - **Sequence length.** The core fixes `L` at compile time; lengths 10 and 20 (the notebooks')
+//!   are compiled in, any other is a config error.
+//! - **Relative paths** (`file`) are resolved against the config file's folder and reported as
+//!   written, so nothing machine-specific reaches the results.
+
+pub mod dataset_file;
+mod toml_lines;
+mod validate;
+
+pub use toml_lines::line_of_key;
+use toml_lines::{line_of_key_or_parent, locate_span};
+
+use crate::error::Error;
+use dataset_file::SequenceFile;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The sequence lengths the core is compiled for.
+pub const SUPPORTED_SEQUENCE_LENGTHS: [usize; 2] = [10, 20];
+
+/// The course's config as checked in: the one place its values are written. It is compiled in
+/// as the defaults of every key a user's config leaves out.
+pub const COURSE_TOML: &str = include_str!("../../../../course.toml");
+
+/// The whole configuration of a course run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Lesson 1: the linear RNN.
+    pub rnn: RnnConfig,
+    /// Lesson 2: backpropagation from the ground up.
+    pub backprop: BackpropConfig,
+    /// The folder relative paths are resolved against (the config file's); not part of the config.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+/// Lesson 1's experiments, run on each of its two datasets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RnnConfig {
+    /// The binary dataset (notebook "canonical run").
+    pub binary: SequenceDataConfig,
+    /// The "variant 10" dataset with values in {0, 0.2, …, 1}.
+    pub variant: SequenceDataConfig,
+    /// The numerical gradient check.
+    pub gradient_check: GradientCheckConfig,
+    /// The `(w_x, w_rec)` points at which the gradient over time is traced.
+    pub over_time_points: Vec<[f64; 2]>,
+    /// The main Rprop run.
+    pub rprop: RpropRunConfig,
+    /// The other notebook's Rprop run (other start, Δ and previous signs).
+    pub rprop_other_start: RpropRunConfig,
+    /// Plain gradient descent, for contrast with Rprop.
+    pub gradient_descent: DescentConfig,
+    /// The sequence the trained net is tested on.
+    pub test_sequence: Vec<f64>,
+}
+
+/// How lesson 1's sequences are generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Generator {
+    /// Values 0 or 1 (`datasets::binary_sequences`).
+    Binary,
+    /// Values in {0, 0.2, …, 1} (`datasets::variant_sequences`).
+    Variant,
+}
+
+/// One lesson 1 dataset and the loss-surface grids drawn over it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SequenceDataConfig {
+    /// Which seeded generator draws the data (when no `file` is given).
+    pub generator: Generator,
+    /// The generator's seed.
+    pub seed: u64,
+    /// How many sequences.
+    pub samples: usize,
+    /// The length of each sequence: 10 or 20.
+    pub sequence_length: usize,
+    /// A JSON file with `X` (rows of numbers) and `t` to use instead of the generator; `""`
+    /// (or leaving it out where course.toml has none) means the generator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Points per axis of both loss-surface grids.
+    pub surface_points: usize,
+    /// `[min, max]` of both weights in the overview grid.
+    pub overview: [f64; 2],
+    /// `[min, max]` of both weights in the zoomed grid.
+    pub zoom: [f64; 2],
+    /// The data read from `file` by [`Config::load`].
+    #[serde(skip)]
+    pub loaded: Option<SequenceFile>,
+}
+
+/// The numerical gradient check of BPTT.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradientCheckConfig {
+    /// The weights `(w_x, w_rec)` checked at.
+    pub at: [f64; 2],
+    /// The central-difference step ε.
+    pub eps: f64,
+    /// Relative tolerance (numpy's `isclose`).
+    pub rtol: f64,
+    /// Absolute tolerance (numpy's `isclose`).
+    pub atol: f64,
+}
+
+/// One Rprop run: `[w_x, w_rec]` pairs for the start, Δ and previous signs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RpropRunConfig {
+    /// η⁺ > 1.
+    pub eta_plus: f64,
+    /// η⁻ in (0, 1).
+    pub eta_minus: f64,
+    /// The initial weights.
+    pub start: [f64; 2],
+    /// The initial step sizes Δ.
+    pub delta: [f64; 2],
+    /// The previous gradient signs before the first step (-1, 0 or 1; 0 halves the first Δ).
+    pub prev_sign: [f64; 2],
+    /// How many updates.
+    pub iterations: u32,
+}
+
+/// Plain gradient descent on the two weights.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DescentConfig {
+    /// The initial weights.
+    pub start: [f64; 2],
+    /// The learning rate η > 0.
+    pub learning_rate: f64,
+    /// How many updates.
+    pub iterations: u32,
+}
+
+/// Lesson 2's experiments on two seeded Gaussian blobs.
+///
+/// The lesson drew its data, initial weights and SGD samples without a seed; here each has its
+/// own seed, so every run is reproducible and changing one experiment leaves the others as they were.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackpropConfig {
+    /// The seed of the blobs.
+    pub data_seed: u64,
+    /// Points per class (class -1 around (0, 0), class +1 around (3, 3)).
+    pub samples_per_class: usize,
+    /// `[min, max]` of both axes of the plane the models' outputs are drawn over.
+    pub plane: [f64; 2],
+    /// Points per axis of each model's output grid over the plane.
+    pub plane_points: usize,
+    /// Bins of the output histograms.
+    pub histogram_bins: usize,
+    /// The linear model with the squared loss.
+    pub squared: SgdConfig,
+    /// The linear model with the hinge loss.
+    pub hinge: SgdConfig,
+    /// The hinge classifier the data are then optimised against.
+    pub data_classifier: SgdConfig,
+    /// Optimising the data against that classifier (`record_every` unused).
+    pub optimise_data: SgdConfig,
+    /// The 2-5-5-1 MLP with the squared loss.
+    pub mlp: NetConfig,
+    /// The deep all-ReLU net 2-10-100-30-10-1 with the squared loss.
+    pub deep_relu: NetConfig,
+    /// The split/join net and its gradient check.
+    pub split_join: SplitJoinConfig,
+}
+
+/// A stochastic gradient descent run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SgdConfig {
+    /// The step size η > 0.
+    pub learning_rate: f64,
+    /// How many samples are drawn (one step each).
+    pub iterations: u64,
+    /// The mean loss is recorded every `record_every` iterations.
+    pub record_every: u64,
+    /// The seed of the sample draws.
+    pub seed: u64,
+}
+
+/// A stochastic gradient descent run of a net with random initial weights.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetConfig {
+    /// The step size η > 0.
+    pub learning_rate: f64,
+    /// How many samples are drawn (one step each).
+    pub iterations: u64,
+    /// The mean loss is recorded every `record_every` iterations.
+    pub record_every: u64,
+    /// The seed of the sample draws.
+    pub seed: u64,
+    /// The seed of the initial weights (standard normal).
+    pub init_seed: u64,
+}
+
+/// The split/join example: a two-branch net checked against central differences at one point.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitJoinConfig {
+    /// The seed of the net's weights.
+    pub init_seed: u64,
+    /// The input point.
+    pub at: [f64; 2],
+    /// The target of the squared loss.
+    pub target: f64,
+    /// The central-difference step ε.
+    pub eps: f64,
+    /// Relative tolerance.
+    pub rtol: f64,
+    /// Absolute tolerance.
+    pub atol: f64,
+}
+
+impl Config {
+    /// Read, parse and validate the config at `path`, and read the dataset files it names.
+    ///
+    /// Errors name `path` as given, the line and the key.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("cannot read the config: {e}")).in_file(&shown))?;
+        let mut config = Self::parse(&text, &shown)?;
+        config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.load_files(&text, &shown)?;
+        Ok(config)
+    }
+
+    /// The course's own config, `course.toml` as compiled in, validated.
+    pub fn course() -> Result<Self, Error> {
+        Self::parse(COURSE_TOML, "course.toml")
+    }
+
+    /// Parse and validate config text; `file` names it in errors. Dataset files are not read.
+    ///
+    /// The text is laid key by key over the compiled-in `course.toml` ([`COURSE_TOML`]), so
+    /// any key or table left out, even inside a table that is given, takes the course's value.
+    pub fn parse(text: &str, file: &str) -> Result<Self, Error> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let user: toml::Table = toml::from_str(text).map_err(|e| toml_error(&e, text, file))?;
+        let mut merged: toml::Table = toml::from_str(COURSE_TOML)
+            .map_err(|e| toml_error(&e, COURSE_TOML, "course.toml (compiled in)"))?;
+        merge(&mut merged, user);
+        let merged_text = toml::to_string(&merged).map_err(|e| {
+            Error::config(format!("cannot merge over course.toml: {e}")).in_file(file)
+        })?;
+        let mut config: Self = toml::from_str(&merged_text).map_err(|e| {
+            // Spans point into the merged text; the key they name is found in the user's.
+            let key = e.span().and_then(|s| locate_span(&merged_text, s.start).1);
+            let line = key.as_deref().and_then(|k| line_of_key_or_parent(text, k));
+            let mut err = Error::config(e.message().trim_end().to_string())
+                .in_file(file)
+                .at_line(line);
+            err.key = key;
+            err
+        })?;
+        for data in [&mut config.rnn.binary, &mut config.rnn.variant] {
+            if data.file.as_deref() == Some("") {
+                data.file = None;
+            }
+        }
+        config.validate().map_err(|e| {
+            let line = e
+                .key
+                .as_deref()
+                .and_then(|key| line_of_key_or_parent(text, key));
+            e.in_file(file).at_line(line)
+        })?;
+        Ok(config)
+    }
+
+    /// Read the dataset files named in the config and check their shape against it.
+    fn load_files(&mut self, text: &str, config_file: &str) -> Result<(), Error> {
+        let base = self.base_dir.clone();
+        for (name, data) in [
+            ("binary", &mut self.rnn.binary),
+            ("variant", &mut self.rnn.variant),
+        ] {
+            let Some(file) = &data.file else { continue };
+            let loaded = dataset_file::read(&base.join(file), file)?;
+            let shape_error = |k: &str, message: String| {
+                let key = format!("rnn.{name}.{k}");
+                Error::dataset(message)
+                    .in_file(config_file)
+                    .at_line(line_of_key(text, &key))
+                    .for_key(key)
+            };
+            if loaded.xs.len() != data.samples {
+                return Err(shape_error(
+                    "samples",
+                    format!(
+                        "is {}, but `{file}` holds {} sequences",
+                        data.samples,
+                        loaded.xs.len()
+                    ),
+                ));
+            }
+            let width = loaded.xs.first().map_or(0, Vec::len);
+            if width != data.sequence_length {
+                return Err(shape_error(
+                    "sequence_length",
+                    format!(
+                        "is {}, but the sequences in `{file}` have length {width}",
+                        data.sequence_length
+                    ),
+                ));
+            }
+            data.loaded = Some(loaded);
+        }
+        Ok(())
+    }
+}
+
+/// Lay `over` onto `base` key by key: tables merge, any other value replaces.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// A TOML syntax error in `text` as an error naming `file`, the line and the key.
+fn toml_error(e: &toml::de::Error, text: &str, file: &str) -> Error {
+    let (line, key) = e
+        .span()
+        .map(|s| locate_span(text, s.start))
+        .unwrap_or((None, None));
+    let mut err = Error::config(e.message().trim_end().to_string())
+        .in_file(file)
+        .at_line(line);
+    err.key = key;
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn course_toml_is_complete_and_valid_on_its_own() {
+        // Read without merging: every key of the config is written in course.toml.
+        let config: Config = toml::from_str(COURSE_TOML).unwrap();
+        assert_eq!(config.validate(), Ok(()));
+        assert_eq!(Config::course().unwrap(), config);
+    }
+
+    #[test]
+    fn a_partial_table_takes_the_other_keys_from_course_toml() {
+        let course = Config::course().unwrap();
+        let config = Config::parse("[rnn.binary]\nseed = 2\n", "user.toml").unwrap();
+        assert_eq!(config.rnn.binary.seed, 2);
+        let mut expected = course.clone();
+        expected.rnn.binary.seed = 2;
+        assert_eq!(config, expected);
+        assert_eq!(Config::parse("", "empty.toml").unwrap(), course);
+        let bom = Config::parse("\u{feff}[backprop]\ndata_seed = 3\n", "bom.toml").unwrap();
+        assert_eq!(bom.backprop.data_seed, 3);
+        let generated = Config::parse("[rnn.binary]\nfile = \"\"\n", "gen.toml").unwrap();
+        assert_eq!(generated.rnn.binary.file, None);
+    }
+
+    #[test]
+    fn errors_in_a_partial_config_point_to_its_own_lines() {
+        let text = "# mine\n[rnn.rprop]\neta_minus = 1.5\n";
+        let e = Config::parse(text, "user.toml").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("rnn.rprop.eta_minus"));
+        assert_eq!(e.line, Some(3));
+        let e = Config::parse("[rnn.rprop]\n\neta_mins = 0.5\n", "user.toml").unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("eta_mins"), "{e}");
+        let e = Config::parse("[rnn]\nbinary = { seed = \"x\" }\n", "user.toml").unwrap_err();
+        assert_eq!(e.line, Some(2), "an inline table's error has a line: {e}");
+    }
+}

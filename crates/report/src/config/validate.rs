@@ -1,0 +1,200 @@
+//! Range checks of every config value, before anything runs: the first bad key and what it
+//! should be.
+
+use super::{BackpropConfig, Config, SUPPORTED_SEQUENCE_LENGTHS};
+use crate::error::Error;
+
+/// The most iterations any run may ask for, so a typo cannot make a run take hours.
+const MAX_ITERATIONS: u64 = 10_000_000;
+
+impl Config {
+    /// Check every value's range; the error is the first bad key and what it should be (a
+    /// [`Config`](crate::error::ErrorKind::Config) error with the key, without file or line).
+    pub fn validate(&self) -> Result<(), Error> {
+        let l1 = &self.rnn;
+        for (name, data) in [("binary", &l1.binary), ("variant", &l1.variant)] {
+            let key = |k: &str| format!("rnn.{name}.{k}");
+            check(
+                data.samples >= 1 && data.samples <= 100_000,
+                key("samples"),
+                "expected a whole number in [1, 100000]",
+            )?;
+            check(
+                SUPPORTED_SEQUENCE_LENGTHS.contains(&data.sequence_length),
+                key("sequence_length"),
+                "expected 10 or 20 (the lengths the core is compiled for)",
+            )?;
+            check(
+                (2..=1000).contains(&data.surface_points),
+                key("surface_points"),
+                "expected a whole number in [2, 1000]",
+            )?;
+            for (k, range) in [("overview", data.overview), ("zoom", data.zoom)] {
+                check(
+                    range.iter().all(|v| v.is_finite()) && range[0] < range[1],
+                    key(k),
+                    "expected [min, max] with finite min < max",
+                )?;
+            }
+        }
+        let gc = &l1.gradient_check;
+        finite_pair(gc.at, "rnn.gradient_check.at")?;
+        positive(gc.eps, "rnn.gradient_check.eps")?;
+        for (v, k) in [(gc.rtol, "rtol"), (gc.atol, "atol")] {
+            check(
+                v.is_finite() && v >= 0.0,
+                format!("rnn.gradient_check.{k}"),
+                "expected a finite number >= 0",
+            )?;
+        }
+        check(
+            !l1.over_time_points.is_empty(),
+            "rnn.over_time_points".into(),
+            "expected at least one [w_x, w_rec] point",
+        )?;
+        for p in &l1.over_time_points {
+            finite_pair(*p, "rnn.over_time_points")?;
+        }
+        for (name, r) in [
+            ("rprop", &l1.rprop),
+            ("rprop_other_start", &l1.rprop_other_start),
+        ] {
+            let key = |k: &str| format!("rnn.{name}.{k}");
+            check(
+                r.eta_plus.is_finite() && r.eta_plus > 1.0,
+                key("eta_plus"),
+                "expected a finite number > 1",
+            )?;
+            check(
+                r.eta_minus > 0.0 && r.eta_minus < 1.0,
+                key("eta_minus"),
+                "expected a number in (0, 1)",
+            )?;
+            finite_pair(r.start, &key("start"))?;
+            check(
+                r.delta.iter().all(|d| d.is_finite() && *d > 0.0),
+                key("delta"),
+                "expected two finite numbers > 0",
+            )?;
+            check(
+                r.prev_sign.iter().all(|s| [-1.0, 0.0, 1.0].contains(s)),
+                key("prev_sign"),
+                "expected two values, each -1, 0 or 1",
+            )?;
+            iterations(r.iterations.into(), &key("iterations"))?;
+        }
+        let gd = &l1.gradient_descent;
+        finite_pair(gd.start, "rnn.gradient_descent.start")?;
+        positive(gd.learning_rate, "rnn.gradient_descent.learning_rate")?;
+        iterations(gd.iterations.into(), "rnn.gradient_descent.iterations")?;
+        check(
+            l1.test_sequence.iter().all(|v| v.is_finite()),
+            "rnn.test_sequence".into(),
+            "expected finite numbers",
+        )?;
+        self.backprop.validate()
+    }
+}
+
+impl BackpropConfig {
+    /// Check every value's range; the error is the first bad key and what it should be.
+    pub fn validate(&self) -> Result<(), Error> {
+        check(
+            (1..=1_000_000).contains(&self.samples_per_class),
+            "backprop.samples_per_class".into(),
+            "expected a whole number in [1, 1000000]",
+        )?;
+        check(
+            self.plane.iter().all(|v| v.is_finite()) && self.plane[0] < self.plane[1],
+            "backprop.plane".into(),
+            "expected [min, max] with finite min < max",
+        )?;
+        check(
+            (2..=1000).contains(&self.plane_points),
+            "backprop.plane_points".into(),
+            "expected a whole number in [2, 1000]",
+        )?;
+        check(
+            (1..=1000).contains(&self.histogram_bins),
+            "backprop.histogram_bins".into(),
+            "expected a whole number in [1, 1000]",
+        )?;
+        let runs = [
+            ("squared", &self.squared),
+            ("hinge", &self.hinge),
+            ("data_classifier", &self.data_classifier),
+            ("optimise_data", &self.optimise_data),
+        ];
+        let nets = [("mlp", &self.mlp), ("deep_relu", &self.deep_relu)];
+        let all = runs
+            .iter()
+            .map(|(n, c)| (*n, c.learning_rate, c.iterations, c.record_every))
+            .chain(
+                nets.iter()
+                    .map(|(n, c)| (*n, c.learning_rate, c.iterations, c.record_every)),
+            );
+        for (name, learning_rate, iters, record_every) in all {
+            let key = |k: &str| format!("backprop.{name}.{k}");
+            positive(learning_rate, &key("learning_rate"))?;
+            iterations(iters, &key("iterations"))?;
+            check(
+                record_every >= 1 && record_every <= iters,
+                key("record_every"),
+                "expected a whole number in [1, iterations]",
+            )?;
+        }
+        let sj = &self.split_join;
+        check(
+            sj.at.iter().all(|v| v.is_finite()),
+            "backprop.split_join.at".into(),
+            "expected two finite numbers",
+        )?;
+        check(
+            sj.target.is_finite(),
+            "backprop.split_join.target".into(),
+            "expected a finite number",
+        )?;
+        positive(sj.eps, "backprop.split_join.eps")?;
+        for (v, k) in [(sj.rtol, "rtol"), (sj.atol, "atol")] {
+            check(
+                v.is_finite() && v >= 0.0,
+                format!("backprop.split_join.{k}"),
+                "expected a finite number >= 0",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// `Ok` when `ok`, else the key and message.
+fn check(ok: bool, key: String, message: &str) -> Result<(), Error> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::config(message).for_key(key))
+    }
+}
+
+fn positive(v: f64, key: &str) -> Result<(), Error> {
+    check(
+        v.is_finite() && v > 0.0,
+        key.into(),
+        "expected a finite number > 0",
+    )
+}
+
+fn finite_pair(p: [f64; 2], key: &str) -> Result<(), Error> {
+    check(
+        p.iter().all(|v| v.is_finite()),
+        key.into(),
+        "expected two finite numbers [w_x, w_rec]",
+    )
+}
+
+fn iterations(n: u64, key: &str) -> Result<(), Error> {
+    check(
+        (1..=MAX_ITERATIONS).contains(&n),
+        key.into(),
+        "expected a whole number in [1, 10000000]",
+    )
+}

@@ -1,0 +1,107 @@
+//! Colour maps and the colour bar that explains them.
+
+use plotters::prelude::*;
+
+use super::{Area, Axis, DrawResult, FONT, Layout, Ticks, draw_err};
+use crate::error::Error;
+
+/// `#rrggbb`.
+pub fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// Matplotlib's viridis colour map, from 9 of its colours, for `t` in `[0, 1]`.
+pub fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 9] = [
+        (68, 1, 84),
+        (71, 45, 123),
+        (59, 82, 139),
+        (44, 114, 142),
+        (33, 145, 140),
+        (40, 174, 128),
+        (94, 201, 98),
+        (173, 220, 48),
+        (253, 231, 37),
+    ];
+    interpolate(&STOPS, t)
+}
+
+/// A pale diverging map for a classifier's output: blue below 0, white at 0, orange above.
+pub fn diverging(t: f64) -> RGBColor {
+    const STOPS: [(u8, u8, u8); 5] = [
+        (84, 130, 196),
+        (170, 198, 232),
+        (247, 247, 247),
+        (246, 196, 150),
+        (221, 132, 62),
+    ];
+    interpolate(&STOPS, t)
+}
+
+fn interpolate(stops: &[(u8, u8, u8)], t: f64) -> RGBColor {
+    let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+    let pos = t * (stops.len() - 1) as f64;
+    let i = (pos.floor() as usize).min(stops.len() - 2);
+    let f = pos - i as f64;
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * f).round() as u8;
+    let (a, b) = (stops[i], stops[i + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// A vertical colour bar for contour bands: band `k` between `thresholds[k]` and
+/// `thresholds[k+1]` in `colour(k)`, with ticks.
+pub fn colour_bar(
+    area: &Area,
+    thresholds: &[f64],
+    colour: &dyn Fn(usize) -> RGBColor,
+    ticks: Ticks,
+    label: &str,
+    layout: Layout,
+) -> DrawResult<()> {
+    let (Some(&lo), Some(&hi)) = (thresholds.first(), thresholds.last()) else {
+        return Err(Error::render("no contour levels"));
+    };
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(layout.margin + 28)
+        .margin_bottom(layout.margin)
+        .margin_left(2)
+        .margin_right(2)
+        .x_label_area_size(layout.x_area)
+        .right_y_label_area_size(44)
+        .build_cartesian_2d(Axis::new(0.0, 1.0, &[]), Axis::new(lo, hi, &ticks.at))
+        .map_err(draw_err("the colour bar"))?;
+    chart
+        .draw_series(
+            thresholds
+                .windows(2)
+                .enumerate()
+                .map(|(k, w)| Rectangle::new([(0.0, w[0]), (1.0, w[1])], colour(k).filled())),
+        )
+        .map_err(draw_err("the colour bar"))?;
+    let fmt = |v: &f64| ticks.label(*v);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .axis_style(RGBColor(90, 90, 90))
+        .label_style((FONT, 12))
+        .axis_desc_style((FONT, 14))
+        .y_desc(label)
+        .y_label_formatter(&fmt)
+        .draw()
+        .map_err(draw_err("the colour bar"))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_maps_hit_their_ends() {
+        assert_eq!(viridis(0.0), RGBColor(68, 1, 84));
+        assert_eq!(viridis(1.0), RGBColor(253, 231, 37));
+        assert_eq!(diverging(0.5), RGBColor(247, 247, 247));
+        assert_eq!(hex(RGBColor(1, 2, 255)), "#0102ff");
+    }
+}

@@ -1,0 +1,97 @@
+//! Number typography and HTML escaping, in one place for pages and figures alike.
+//!
+//! A typographic minus (U+2212) instead of a hyphen, thin-space thousands groups, superscript
+//! powers of ten, and the escaping of text put into HTML or SVG.
+
+/// A typographic minus instead of every hyphen.
+pub fn minus(s: &str) -> String {
+    s.replace('-', "\u{2212}")
+}
+
+/// Whole numbers of five digits or more in groups of three, split by a thin space (`20 000`).
+pub fn group_thousands(s: &str) -> String {
+    let digits = s.trim_start_matches('-');
+    if digits.len() < 5 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return s.to_string();
+    }
+    let mut out = String::from(&s[..s.len() - digits.len()]);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{2009}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `10ⁿ` with a superscript exponent.
+pub fn power_of_ten(e: i32) -> String {
+    const SUP: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    let mut s = String::from("10");
+    if e < 0 {
+        s.push('⁻');
+    }
+    for d in e.unsigned_abs().to_string().bytes() {
+        s.push(SUP[usize::from(d - b'0')]);
+    }
+    s
+}
+
+/// `x` with `digits` significant digits, trailing zeros kept (`1.00135554721` for 12).
+pub fn significant(x: f64, digits: usize) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let magnitude = x.abs().log10().floor() as i64;
+    let decimals = (digits as i64 - 1 - magnitude).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// `x` as `m.mm×10ⁿ` with `digits` decimals in the mantissa (`0` for zero).
+pub fn scientific(x: f64, digits: usize) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let e = x.abs().log10().floor() as i32;
+    let m = x / 10f64.powi(e);
+    minus(&format!(
+        "{m:.digits$}×10{}",
+        power_of_ten(e).trim_start_matches("10")
+    ))
+}
+
+/// Escape text for HTML (and SVG).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_typeset() {
+        assert_eq!(power_of_ten(-12), "10⁻¹²");
+        assert_eq!(power_of_ten(8), "10⁸");
+        assert_eq!(minus("-1-2"), "\u{2212}1\u{2212}2");
+        assert_eq!(group_thousands("-20000"), "-20\u{2009}000");
+        assert_eq!(group_thousands("1000"), "1000");
+        assert_eq!(significant(1.001355547207059, 12), "1.00135554721");
+        assert_eq!(scientific(0.000123, 1), "1.2×10⁻⁴");
+        assert_eq!(
+            escape_html("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+    }
+}
