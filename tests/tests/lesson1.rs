@@ -7,7 +7,7 @@ mod common;
 
 use common::{course_results, sig};
 use serde_json::{Value, json};
-use unrolled_report::results::{Lesson1Dataset, RpropRun, Surface, Trajectory};
+use unrolled_report::results::{RnnDataset, RpropRun, Surface, Trajectory};
 
 fn trajectory_headline(t: &Trajectory) -> Value {
     json!({
@@ -35,7 +35,7 @@ fn surface_headline(s: &Surface) -> Value {
     })
 }
 
-fn headline(d: &Lesson1Dataset) -> Value {
+fn headline(d: &RnnDataset) -> Value {
     let gc = &d.gradient_check.check;
     let gd = &d.gradient_descent;
     json!({
@@ -80,17 +80,17 @@ fn headline(d: &Lesson1Dataset) -> Value {
 
 #[test]
 fn binary_dataset() {
-    insta::assert_yaml_snapshot!(headline(&course_results().lesson1.binary));
+    insta::assert_yaml_snapshot!(headline(&course_results().rnn.binary));
 }
 
 #[test]
 fn variant_dataset() {
-    insta::assert_yaml_snapshot!(headline(&course_results().lesson1.variant));
+    insta::assert_yaml_snapshot!(headline(&course_results().rnn.variant));
 }
 
 #[test]
 fn the_course_reproduces_the_notebooks_printed_weights() {
-    let r = &course_results().lesson1.binary;
+    let r = &course_results().rnn.binary;
     assert_eq!(
         format!("{:.11}", r.rprop.final_weights.w_x),
         "1.00135554721"
@@ -106,7 +106,7 @@ fn the_course_reproduces_the_notebooks_printed_weights() {
 #[test]
 fn the_course_reproduces_the_variant_notebooks_printed_weights() {
     // The variant notebook printed `wx = 1.2782, wRec = 0.9730` and `Model output: 5.64`.
-    let r = &course_results().lesson1.variant;
+    let r = &course_results().rnn.variant;
     assert_eq!(format!("{:.4}", r.rprop.final_weights.w_x), "1.2782");
     assert_eq!(format!("{:.4}", r.rprop.final_weights.w_rec), "0.9730");
     assert_eq!(format!("{:.2}", r.test_sequence.output), "5.64");

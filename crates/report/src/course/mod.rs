@@ -288,9 +288,9 @@ mod tests {
                 .filter(|(name, _)| name.starts_with(prefix))
                 .count()
         };
-        assert_eq!(svg_figures(&pages["rnn.html"]), on_page("l1-"));
-        assert_eq!(svg_figures(&pages["backprop.html"]), on_page("l2-"));
-        assert!(on_page("l2-") >= 10, "lesson 2 has its figures");
+        assert_eq!(svg_figures(&pages["rnn.html"]), on_page("rnn-"));
+        assert_eq!(svg_figures(&pages["backprop.html"]), on_page("backprop-"));
+        assert!(on_page("backprop-") >= 10, "lesson 2 has its figures");
         assert_eq!(svg_figures(&pages["index.html"]), 0);
     }
 
