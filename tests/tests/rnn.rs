@@ -104,6 +104,17 @@ fn the_course_reproduces_the_notebooks_printed_weights() {
 }
 
 #[test]
+fn the_course_reproduces_the_variant_notebooks_printed_weights() {
+    // The variant notebook printed `wx = 1.2782, wRec = 0.9730` and `Model output: 5.64`.
+    let r = &course_results().rnn.variant;
+    assert_eq!(format!("{:.4}", r.rprop.final_weights.w_x), "1.2782");
+    assert_eq!(format!("{:.4}", r.rprop.final_weights.w_rec), "0.9730");
+    assert_eq!(format!("{:.2}", r.test_sequence.output), "5.64");
+    assert_eq!(r.data.samples, 30);
+    assert_eq!(r.data.sequence_length, 20);
+}
+
+#[test]
 fn results_json_is_deterministic_and_reads_back() {
     let results = course_results();
     let a = unrolled_report::json::to_string(results).unwrap();

@@ -2,12 +2,16 @@
 //! Nu HTML Checker over it.
 //!
 //! The browser check (`xtask/browser-check/check.mjs`, with `playwright-core` driving the
-//! system's Chromium) fails on any console error, any request beyond the page itself, any
-//! figure or equation laid out with no size, any figure without an opaque background in dark
-//! mode and any navigation left in print; it writes screenshots of each page (light, dark and
-//! print emulation) under `target/course-screenshots/`. The validator (`vnu-jar`, run with the machine's Java) fails
-//! on any HTML error. Both npm packages are pinned by `package-lock.json` and installed with
-//! `npm ci`; no browser is downloaded.
+//! system's Chromium) loads every page at 1280 px and 390 px, light and dark, and fails on any
+//! console error, any request beyond the page itself, any figure or equation laid out with no
+//! size, any figure without an opaque background in dark mode, a page wider than its viewport,
+//! a display equation or table overflowing without a labelled scroll container, any serious or
+//! critical axe-core violation, a figure no link refers to by number, a superscript set
+//! without a math font, and any navigation left in print. It reports the smallest figure text
+//! as rendered (enforced at 11 px once `FIGURE_TEXT_ENFORCED` is set in the script) and writes
+//! screenshots of each page under `target/course-screenshots/`. The validator (`vnu-jar`, run
+//! with the machine's Java) fails on any HTML error. The npm packages (with `axe-core`) are
+//! pinned by `package-lock.json` and installed with `npm ci`; no browser is downloaded.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,7 +27,8 @@ fn check_dir(root: &Path) -> PathBuf {
 fn ensure_packages(dir: &Path) -> Result<(), String> {
     let vnu = dir.join("node_modules/vnu-jar/build/dist/vnu.jar");
     let playwright = dir.join("node_modules/playwright-core/package.json");
-    if vnu.exists() && playwright.exists() {
+    let axe = dir.join("node_modules/axe-core/axe.min.js");
+    if vnu.exists() && playwright.exists() && axe.exists() {
         return Ok(());
     }
     let dir_str = dir.to_str().ok_or("the checkout path is not UTF-8")?;

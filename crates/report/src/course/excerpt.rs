@@ -1,7 +1,9 @@
 //! Code excerpts: the Rust function of `crates/core` beside the equation it implements.
 //!
 //! The core's source files are compiled into this crate with `include_str!`, so the code shown
-//! on a page is the code of the very build that ran the experiments.
+//! on a page is the code of the very build that ran the experiments. Excerpts are highlighted
+//! when the page is built, with rustc's own lexer: keywords, types, literals, comments,
+//! attributes, lifetimes and macros get a class each, which the stylesheet colours.
 
 use super::typography::escape_html;
 
@@ -99,40 +101,106 @@ fn item(lines: &[&str], start: usize) -> Option<String> {
     Some(body.join("\n"))
 }
 
-/// An excerpt as HTML: a `<figure>` with the code, doc-comment lines marked for styling,
-/// captioned with where it lives.
+/// Rust keywords (strict and reserved ones in use), for highlighting.
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn",
+];
+
+/// Primitive types, highlighted as types.
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
+    "u32", "u64", "u128", "usize", "Self",
+];
+
+/// `code` as HTML with a `<span class="…">` around each token worth a colour.
+pub fn highlight(code: &str) -> String {
+    use ra_ap_rustc_lexer::{FrontmatterAllowed, LiteralKind, TokenKind, tokenize};
+    let mut tokens = Vec::new();
+    let mut at = 0usize;
+    for t in tokenize(code, FrontmatterAllowed::No) {
+        let len = t.len as usize;
+        tokens.push((t.kind, &code[at..at + len]));
+        at += len;
+    }
+    let mut html = String::with_capacity(code.len() * 2);
+    let mut i = 0;
+    while i < tokens.len() {
+        let (kind, text) = (tokens[i].0, tokens[i].1);
+        let next = tokens.get(i + 1).map(|t| t.0);
+        let class = match kind {
+            TokenKind::LineComment { doc_style: Some(_) }
+            | TokenKind::BlockComment {
+                doc_style: Some(_), ..
+            } => Some("doc"),
+            TokenKind::LineComment { .. } | TokenKind::BlockComment { .. } => Some("hl-comment"),
+            TokenKind::Pound if next == Some(TokenKind::OpenBracket) => {
+                // An attribute runs to the `]` that closes its `[`.
+                html.push_str("<span class=\"hl-attribute\">#[");
+                i += 2;
+                let mut depth = 1usize;
+                while i < tokens.len() && depth > 0 {
+                    match tokens[i].0 {
+                        TokenKind::OpenBracket => depth += 1,
+                        TokenKind::CloseBracket => depth -= 1,
+                        _ => {}
+                    }
+                    html.push_str(&escape_html(tokens[i].1));
+                    i += 1;
+                }
+                html.push_str("</span>");
+                continue;
+            }
+            TokenKind::Ident if next == Some(TokenKind::Bang) => Some("hl-macro"),
+            TokenKind::Ident if KEYWORDS.contains(&text) => Some("hl-keyword"),
+            TokenKind::Ident
+                if PRIMITIVES.contains(&text)
+                    || text.starts_with(|c: char| c.is_ascii_uppercase()) =>
+            {
+                Some("hl-type")
+            }
+            TokenKind::Literal { kind, .. } => match kind {
+                LiteralKind::Int { .. } | LiteralKind::Float { .. } => Some("hl-number"),
+                _ => Some("hl-string"),
+            },
+            TokenKind::Lifetime { .. } => Some("hl-lifetime"),
+            _ => None,
+        };
+        match class {
+            Some(class) => {
+                html.push_str("<span class=\"");
+                html.push_str(class);
+                html.push_str("\">");
+                html.push_str(&escape_html(text));
+                html.push_str("</span>");
+            }
+            None => html.push_str(&escape_html(text)),
+        }
+        i += 1;
+    }
+    html
+}
+
+/// An excerpt as HTML: a `<figure>` with the highlighted code in a labelled, focusable scroll
+/// container, captioned with the item's path and a link to its source file (relative to the
+/// course folder, `reports/`, in a checkout of the repository).
 pub fn to_html(module: &str, name: &str) -> Option<String> {
     let code = function(module, name)?;
-    let mut html = String::from("<figure class=\"code\"><pre><code>");
-    for (i, line) in code.lines().enumerate() {
-        if i > 0 {
-            html.push('\n');
-        }
-        let t = line.trim_start();
-        if t.starts_with("//") {
-            html.push_str("<span class=\"doc\">");
-            html.push_str(&escape_html(line));
-            html.push_str("</span>");
-        } else {
-            html.push_str(&escape_html(line));
-        }
-    }
-    html.push_str("</code></pre><figcaption><code>");
-    match name.strip_prefix("impl ") {
-        Some(ty) => {
-            html.push_str("impl … ");
-            html.push_str(&escape_html(ty));
-        }
-        None => {
-            html.push_str("unrolled::");
-            html.push_str(&escape_html(module));
-            html.push_str("::");
-            html.push_str(&escape_html(name));
-        }
-    }
-    html.push_str("</code>, from <code>crates/core/src/");
-    html.push_str(&escape_html(module));
-    html.push_str(".rs</code></figcaption></figure>");
+    let path = match name.strip_prefix("impl ") {
+        Some(ty) => format!("impl … {ty}"),
+        None => format!("unrolled::{module}::{name}"),
+    };
+    let path = escape_html(&path);
+    let module = escape_html(module);
+    let mut html = format!(
+        "<figure class=\"code\"><pre role=\"region\" aria-label=\"Code: {path}\" tabindex=\"0\"><code>"
+    );
+    html.push_str(&highlight(&code));
+    html.push_str(&format!(
+        "</code></pre><figcaption><code>{path}</code>, from <a href=\"../crates/core/src/{module}.rs\"><code>crates/core/src/{module}.rs</code></a></figcaption></figure>"
+    ));
     Some(html)
 }
 
@@ -214,8 +282,51 @@ mod tests {
         assert!(function("rnn", "no_such_fn").is_none());
         assert!(function("nope", "output").is_none());
         let html = to_html("rnn", "output").unwrap();
-        assert!(html.contains("&lt;S: Scalar&gt;"));
+        assert!(
+            html.contains(
+                "&lt;<span class=\"hl-type\">S</span>: <span class=\"hl-type\">Scalar</span>&gt;"
+            ),
+            "{html}"
+        );
         assert!(html.contains("<span class=\"doc\">/// The net"));
+        assert!(
+            html.contains("<a href=\"../crates/core/src/rnn.rs\">"),
+            "{html}"
+        );
+        assert!(html.contains("aria-label=\"Code: unrolled::rnn::output\" tabindex=\"0\""));
+    }
+
+    #[test]
+    fn highlighting_classes_each_kind_of_token_and_keeps_the_text() {
+        let code = "#[inline]\n/// Doc <b>.\npub fn f<'a>(x: &'a f32) -> u8 { // note\n    let s = \"s\"; assert!(x > 1.5e3); 7 }";
+        let html = highlight(code);
+        for expected in [
+            "<span class=\"hl-attribute\">#[inline]</span>",
+            "<span class=\"doc\">/// Doc &lt;b&gt;.</span>",
+            "<span class=\"hl-keyword\">pub</span> <span class=\"hl-keyword\">fn</span> f",
+            "<span class=\"hl-lifetime\">&#39;a</span>",
+            "<span class=\"hl-type\">f32</span>",
+            "<span class=\"hl-comment\">// note</span>",
+            "<span class=\"hl-string\">&quot;s&quot;</span>",
+            "<span class=\"hl-macro\">assert</span>!",
+            "<span class=\"hl-number\">1.5e3</span>",
+        ] {
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
+        let text: String = {
+            let mut t = String::new();
+            let mut tag = false;
+            for c in html.chars() {
+                match c {
+                    '<' => tag = true,
+                    '>' if tag => tag = false,
+                    c if !tag => t.push(c),
+                    _ => {}
+                }
+            }
+            t
+        };
+        assert_eq!(text, escape_html(code), "only spans are added");
     }
 
     /// The `(module, name)` pairs the core's crate doc lists under "The code the course shows".

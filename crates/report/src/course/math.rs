@@ -2,7 +2,9 @@
 //!
 //! A template writes `$…$` for inline math and `$$…$$` for a displayed equation (`\$` is a
 //! literal dollar). [`expand`] replaces each with MathML Core before minijinja compiles the
-//! template, so a page needs no script and fetches nothing to show its equations.
+//! template, so a page needs no script and fetches nothing to show its equations. A displayed
+//! equation sits in its own labelled, focusable scroll container (`Equation N`, numbered per
+//! template), so one wider than a phone scrolls by itself instead of widening the page.
 
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 
@@ -63,6 +65,7 @@ impl Math {
         let mut out = String::with_capacity(source.len() * 2);
         let mut rest = source;
         let mut line = 1;
+        let mut displayed = 0;
         while let Some(start) = rest.find('$') {
             if rest[..start].ends_with('\\') {
                 out.push_str(&rest[..start - 1]);
@@ -111,9 +114,18 @@ impl Math {
             if punctuation.is_some() {
                 out.push_str("<span class=\"nowrap\">");
             }
+            if block {
+                displayed += 1;
+                out.push_str(&format!(
+                    "<div class=\"math-display scroll\" role=\"region\" aria-label=\"Equation {displayed}\" tabindex=\"0\">"
+                ));
+            }
             out.push_str("{% raw %}");
             out.push_str(&mathml);
             out.push_str("{% endraw %}");
+            if block {
+                out.push_str("</div>");
+            }
             if let Some(c) = punctuation {
                 out.push(c);
                 out.push_str("</span>");
@@ -194,6 +206,14 @@ mod tests {
             .unwrap();
         assert!(out.starts_with("state {% raw %}<math>"), "{out}");
         assert!(out.contains(r#"<math display="block">"#), "{out}");
+        assert!(
+            out.contains(r#"<div class="math-display scroll" role="region" aria-label="Equation 1" tabindex="0">{% raw %}<math display="block">"#),
+            "{out}"
+        );
+        assert!(out.contains("</math>{% endraw %}</div> costs"), "{out}");
+        let two = math.expand("t", "$$a$$ $b$ $$c$$").unwrap();
+        assert!(two.contains(r#"aria-label="Equation 2""#), "{two}");
+        assert!(!two.contains(r#"aria-label="Equation 3""#), "{two}");
         assert!(out.contains("<mfrac>"), "{out}");
         assert!(out.ends_with("costs $1"), "{out}");
         let out = math.expand("t", "at $x$. Then").unwrap();

@@ -8,6 +8,7 @@
 mod catalogue;
 pub mod excerpt;
 pub mod figures;
+pub mod font;
 pub mod math;
 pub mod pages;
 pub mod plot;
@@ -36,6 +37,8 @@ pub struct Rendered {
     pub figures: Vec<(String, usize)>,
     /// The size of the other files in the output folder (`results.json`).
     pub other_files: usize,
+    /// The size of the embedded math font (one WOFF, inlined into every page).
+    pub font: usize,
 }
 
 impl Rendered {
@@ -63,12 +66,60 @@ impl Rendered {
             ));
         }
         s.push_str(&format!(
+            "  math font {:.1} KB as WOFF, in every page\n",
+            self.font as f64 / 1e3
+        ));
+        s.push_str(&format!(
             "  total with other files {:.1} KB (budget {} KB)\n",
             self.total() as f64 / 1e3,
             TOTAL_BUDGET / 1000
         ));
         s
     }
+}
+
+/// Where the stylesheet of `base.html` takes the math font's `@font-face`.
+const MATH_FONT_SLOT: &str = "/* math-font */";
+
+/// The text of every `<math>` element of `html`, entities decoded: what the math font must hold.
+fn math_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<math") {
+        let end = rest[start..]
+            .find("</math>")
+            .map_or(rest.len(), |e| start + e);
+        let mut in_tag = false;
+        let mut entity = None::<String>;
+        for c in rest[start..end].chars() {
+            match (c, in_tag, entity.as_mut()) {
+                ('<', _, _) => in_tag = true,
+                ('>', _, _) => in_tag = false,
+                (_, true, _) => {}
+                (';', false, Some(e)) => {
+                    let decoded = match e.as_str() {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "nbsp" => Some('\u{a0}'),
+                        e => e
+                            .strip_prefix("#x")
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                            .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                            .and_then(char::from_u32),
+                    };
+                    text.extend(decoded);
+                    entity = None;
+                }
+                (c, false, Some(e)) => e.push(c),
+                ('&', false, None) => entity = Some(String::new()),
+                (c, false, None) => text.push(c),
+            }
+        }
+        rest = &rest[end..];
+    }
+    text
 }
 
 /// Draw every figure of the course, by the name the templates use.
@@ -109,8 +160,22 @@ pub fn render_with_templates(
     std::fs::create_dir_all(out_dir).map_err(|e| {
         Error::io(format!("cannot create the folder: {e}")).in_file(out_dir.display().to_string())
     })?;
+    let mut html_pages = Vec::new();
     for (page, _) in pages::PAGES {
-        let html = pages::render_page(&env, page, &r)?;
+        html_pages.push((*page, pages::render_page(&env, page, &r)?));
+    }
+    // One math font for all pages, cut to the characters of every page's equations.
+    let text: String = html_pages.iter().map(|(_, html)| math_text(html)).collect();
+    let woff = font::subset_woff(&font::characters(&text)).map_err(Error::render)?;
+    rendered.font = woff.len();
+    let face = font::font_face(&woff);
+    for (page, html) in html_pages {
+        if !html.contains(MATH_FONT_SLOT) {
+            return Err(Error::render(format!(
+                "{page}: no `{MATH_FONT_SLOT}` in its stylesheet"
+            )));
+        }
+        let html = html.replacen(MATH_FONT_SLOT, &face, 1);
         if html.len() > PAGE_BUDGET {
             return Err(Error::budget(format!(
                 "page {page} is {} bytes, over the {PAGE_BUDGET}-byte budget",
@@ -121,7 +186,7 @@ pub fn render_with_templates(
         std::fs::write(&path, &html).map_err(|e| {
             Error::io(format!("cannot write: {e}")).in_file(path.display().to_string())
         })?;
-        rendered.pages.push(((*page).to_string(), html.len()));
+        rendered.pages.push((page.to_string(), html.len()));
     }
     for entry in std::fs::read_dir(out_dir).map_err(|e| {
         Error::io(format!("cannot list the folder: {e}")).in_file(out_dir.display().to_string())
@@ -189,10 +254,21 @@ mod tests {
         let (_, second) = render_into("course-b");
         assert_eq!(first, second, "byte-identical");
         assert_eq!(rendered.pages.len(), 3);
+        assert!(rendered.font > 10_000, "the math font is embedded");
+        for (page, html) in &first {
+            assert!(
+                html.contains("@font-face { font-family: \"Unrolled Math\""),
+                "{page}"
+            );
+            assert!(html.contains("font-src data:"), "{page}");
+            assert!(!html.contains(MATH_FONT_SLOT), "{page}");
+        }
         let html = &first["rnn.html"];
         assert!(html.contains("<math"), "equations are MathML");
         assert!(
-            html.contains("pub fn update_state"),
+            html.contains(
+                "<span class=\"hl-keyword\">pub</span> <span class=\"hl-keyword\">fn</span> update_state"
+            ),
             "code excerpts are inlined"
         );
         for (page, html) in &first {
@@ -210,6 +286,12 @@ mod tests {
                 "{page}: every figure has a title"
             );
         }
+    }
+
+    #[test]
+    fn math_text_is_the_decoded_text_of_the_math_elements() {
+        let html = "<p>a</p><math><mi>x</mi><mo>&lt;</mo><mn>1</mn><mo>&#x2212;</mo><mi>&#958;</mi></math> b <math display=\"block\"><mi>y</mi></math>";
+        assert_eq!(math_text(html), "x<1−ξy");
     }
 
     /// The `<figure>` elements of a page that hold an `<svg>`.

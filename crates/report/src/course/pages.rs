@@ -6,7 +6,14 @@
 //! `figure(name)` inlines a rendered SVG, `code(module, name)` shows a function of the core,
 //! and the filters `num` (shortest round trip), `fixed(digits)`, `sig(digits)` and
 //! `sci(digits)` format numbers. The
-//! canonical lesson 1 notebook's printed values are there as `notebook`.
+//! canonical lesson 1 notebook's printed values are there as `notebook`, the variant
+//! notebook's as `notebook_variant`.
+//!
+//! Figures are numbered in the order their pages show them (page by page, counted from the
+//! templates' `figure("…")` calls), and `figure_ref(name)` links to one by its number. After
+//! rendering, [`render_page`] fills the table of contents, gives every `<h2>` a visible
+//! permalink, every figure its id and numbered caption, every table a labelled scroll
+//! container and every note a label of its own.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -58,6 +65,31 @@ pub const PAGES: &[(&str, &str)] = &[
 /// The canonical lesson 1 notebook's dataset with the values it printed, compiled in: a page
 /// sees its `expected` part as `notebook`, to set the notebook's output beside ours.
 const NOTEBOOK_REFERENCE: &str = include_str!("../../../../data/reference/rnn_binary_seed1.json");
+
+/// The variant notebook's dataset with the values it printed (`notebook_variant`).
+const NOTEBOOK_VARIANT: &str = include_str!("../../../../data/reference/rnn_variant_seed1.json");
+
+/// Each figure's number, by name: `L.N` for the `N`-th figure of lesson `L` (the page's place
+/// in the navigation, the overview being 0), counted in the order its template calls
+/// `figure("…")`.
+pub fn figure_numbers() -> BTreeMap<String, String> {
+    let mut numbers = BTreeMap::new();
+    for (lesson, (page, _)) in PAGES.iter().enumerate() {
+        let Some((_, source)) = TEMPLATES.iter().find(|(name, _)| name == page) else {
+            continue;
+        };
+        let mut rest = *source;
+        let mut n = 0;
+        while let Some(at) = rest.find("figure(\"") {
+            rest = &rest[at + 8..];
+            if let Some(end) = rest.find('"') {
+                n += 1;
+                numbers.insert(rest[..end].to_string(), format!("{lesson}.{n}"));
+            }
+        }
+    }
+    numbers
+}
 
 fn number(v: &Value) -> Result<f64, Error> {
     f64::try_from(v.clone()).map_err(|_| {
@@ -116,16 +148,37 @@ pub fn environment_from(
         env.add_template_owned(*name, source)
             .map_err(|e| ReportError::render(format!("template {shown}: {e:#}")))?;
     }
-    env.add_function("figure", move |name: &str| -> Result<Value, Error> {
-        figures
-            .get(name)
-            .map(|svg| Value::from_safe_string(svg.clone()))
-            .ok_or_else(|| {
+    let numbers = figure_numbers();
+    let number_of = {
+        let numbers = numbers.clone();
+        move |name: &str| {
+            numbers.get(name).cloned().ok_or_else(|| {
                 Error::new(
                     ErrorKind::UndefinedError,
-                    format!("no figure named `{name}`"),
+                    format!("no figure named `{name}` in the page templates"),
                 )
             })
+        }
+    };
+    let number_for_ref = number_of.clone();
+    env.add_function("figure", move |name: &str| -> Result<Value, Error> {
+        let svg = figures.get(name).ok_or_else(|| {
+            Error::new(
+                ErrorKind::UndefinedError,
+                format!("no figure named `{name}`"),
+            )
+        })?;
+        let n = number_of(name)?;
+        Ok(Value::from_safe_string(format!(
+            "<div class=\"figure-scroll scroll\" role=\"region\" aria-label=\"Figure {n}\" tabindex=\"0\" data-figure=\"{n}\">{svg}</div>"
+        )))
+    });
+    env.add_function("figure_ref", move |name: &str| -> Result<Value, Error> {
+        let n = number_for_ref(name)?;
+        Ok(Value::from_safe_string(format!(
+            "<a href=\"#figure-{}\">Figure&nbsp;{n}</a>",
+            n.replace('.', "-")
+        )))
     });
     env.add_function("code", |module: &str, name: &str| -> Result<Value, Error> {
         excerpt::to_html(module, name)
@@ -163,6 +216,13 @@ pub fn environment_from(
         ReportError::dataset(e.to_string()).in_file("data/reference/rnn_binary_seed1.json")
     })?;
     env.add_global("notebook", Value::from_serialize(&reference["expected"]));
+    let variant: serde_json::Value = serde_json::from_str(NOTEBOOK_VARIANT).map_err(|e| {
+        ReportError::dataset(format!("{e}")).in_file("data/reference/rnn_variant_seed1.json")
+    })?;
+    env.add_global(
+        "notebook_variant",
+        Value::from_serialize(&variant["expected"]),
+    );
     env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
         Ok(scientific(number(&v)?, digits))
     });
@@ -184,8 +244,16 @@ pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<Str
             ]))
         })
         .collect();
+    let here = PAGES.iter().position(|(file, _)| *file == page);
+    let neighbour = |i: Option<usize>| {
+        i.and_then(|i| PAGES.get(i)).map(|(file, title)| {
+            Value::from_serialize(BTreeMap::from([("file", *file), ("title", *title)]))
+        })
+    };
+    let prev = neighbour(here.and_then(|i| i.checked_sub(1)));
+    let next = neighbour(here.map(|i| i + 1));
     let html = template
-        .render(minijinja::context! { r => results, nav => nav, page => page })
+        .render(minijinja::context! { r => results, nav => nav, page => page, prev => prev, next => next })
         .map_err(|e| {
             let mut msg = e.to_string();
             let mut source = std::error::Error::source(&e);
@@ -195,7 +263,148 @@ pub fn render_page(env: &Environment, page: &str, results: &Value) -> Result<Str
             }
             ReportError::render(msg).in_file(page)
         })?;
-    script::allow_page_script(page, &fill_toc(&html))
+    let html = fill_toc(&html);
+    let html = heading_anchors(&html);
+    let html = number_figures(&html);
+    let html = scroll_tables(&html);
+    script::allow_page_script(page, &label_notes(&html))
+}
+
+/// Give every `<h2 id="…">` a visible permalink after its text.
+fn heading_anchors(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 4096);
+    let mut rest = html;
+    while let Some(start) = rest.find("<h2 id=\"") {
+        let after = &rest[start + 8..];
+        let (Some(id_end), Some(end)) = (after.find('"'), after.find("</h2>")) else {
+            break;
+        };
+        let id = &after[..id_end];
+        let text = after[..end].split_once('>').map_or("", |(_, t)| t);
+        out.push_str(&rest[..start + 8 + end]);
+        out.push_str(&format!(
+            "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Permalink to the section {}\">#</a>",
+            text.replace('"', "&quot;")
+        ));
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Turn each `<figure …>` holding a numbered figure into `<figure id="figure-N" …>` (its other
+/// attributes kept) and start its caption with `Figure N.`.
+fn number_figures(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 4096);
+    let mut rest = html;
+    while let Some(start) = find_figure_tag(rest) {
+        out.push_str(&rest[..start]);
+        let tag_end = rest[start..]
+            .find('>')
+            .map_or(rest.len(), |e| start + e + 1);
+        // The attributes after `<figure`, e.g. ` data-explorer="mlp"`.
+        let attributes = &rest[start + 7..tag_end.saturating_sub(1).max(start + 7)];
+        let body = &rest[tag_end..];
+        let end = body.find("</figure>").unwrap_or(body.len());
+        let number = body[..end].find("data-figure=\"").and_then(|at| {
+            let n = &body[at + 13..end];
+            n.find('"').map(|q| &n[..q])
+        });
+        match number {
+            Some(n) => {
+                out.push_str(&format!(
+                    "<figure id=\"figure-{}\"{attributes}>",
+                    n.replace('.', "-")
+                ));
+                let inner = &body[..end];
+                match inner.find("<figcaption>") {
+                    Some(c) => {
+                        out.push_str(&inner[..c + 12]);
+                        out.push_str(&format!(
+                            "<span class=\"figure-number\">Figure&nbsp;{n}.</span> "
+                        ));
+                        out.push_str(&inner[c + 12..]);
+                    }
+                    None => out.push_str(inner),
+                }
+            }
+            None => {
+                out.push_str(&rest[start..tag_end]);
+                out.push_str(&body[..end]);
+            }
+        }
+        rest = &body[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the next `<figure>` or `<figure …>` opening tag starts in `html`.
+fn find_figure_tag(html: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(at) = html[from..].find("<figure") {
+        let at = from + at;
+        match html.as_bytes().get(at + 7) {
+            Some(b'>' | b' ') => return Some(at),
+            _ => from = at + 7,
+        }
+    }
+    None
+}
+
+/// Wrap every `<table>` in a focusable scroll container labelled with its caption.
+fn scroll_tables(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    while let Some(start) = rest.find("<table>") {
+        out.push_str(&rest[..start]);
+        let body = &rest[start..];
+        let end = body.find("</table>").map_or(body.len(), |e| e + 8);
+        let table = &body[..end];
+        let caption = table
+            .split_once("<caption>")
+            .and_then(|(_, c)| c.split_once("</caption>"))
+            .map_or("Table", |(c, _)| c);
+        out.push_str(&format!(
+            "<div class=\"table-scroll scroll\" role=\"region\" aria-label=\"Table: {}\" tabindex=\"0\">{table}</div>",
+            strip_tags(caption).replace('"', "&quot;")
+        ));
+        rest = &body[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Number the notes on the originals, so each `<aside>` landmark has a label of its own.
+fn label_notes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 512);
+    let mut n = 0;
+    let mut rest = html;
+    while let Some(start) = rest.find("<aside class=\"quirk\">") {
+        n += 1;
+        out.push_str(&rest[..start]);
+        out.push_str(&format!(
+            "<aside class=\"quirk\" aria-label=\"Note {n} on the originals\">"
+        ));
+        rest = &rest[start + 21..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of an HTML fragment without its tags.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Replace `<!-- toc -->` with a list of links to the page's `<h2 id="…">` sections.
