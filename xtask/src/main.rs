@@ -5,6 +5,7 @@
 mod bench;
 mod browser;
 mod embedded;
+mod mutants;
 mod report;
 
 use std::path::Path;
@@ -23,6 +24,8 @@ COMMANDS:
     bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS)
     embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
+    mutants     Mutation-test the core: fail on any mutant its tests miss
+                [--in-diff [BASE]: only lines changed since BASE] [--jobs N] [--file GLOB]
     help        Print this help
 ";
 
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
             Path::new(args.get(1).map_or("reports", String::as_str)),
         ),
         Some("report") => report::report(args.get(1..).unwrap_or_default()),
+        Some("mutants") => mutants::mutants(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {
