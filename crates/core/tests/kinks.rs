@@ -1,5 +1,6 @@
 //! The kinks: ReLU's derivative at `z = 0` is 0 (the lesson's `z > 0`), and so is the hinge
-//! loss's at `t·y = 1`; a unit whose pre-activation is exactly 0 counts as dead.
+//! loss's at `t·y = 1`; a unit whose pre-activation is exactly 0 counts as dead; numpy's
+//! `sign` keeps ±0 and NaN.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)] // test code: a failure should stop the test loudly
 
 use unrolled::{
@@ -111,4 +112,16 @@ fn hinge_slope_is_zero_from_the_margin_on() {
     }
     assert_eq!(HingeLoss.derivative(f64::NAN, 1.0), 0.0);
     assert!(HingeLoss.value(f64::NAN, 1.0).is_nan());
+}
+
+#[test]
+fn sign_keeps_signed_zeros_and_nan() {
+    use unrolled::Scalar;
+    assert_eq!(Scalar::sign(TINY), 1.0);
+    assert_eq!(Scalar::sign(-TINY), -1.0);
+    assert_eq!(Scalar::sign(0.0_f64).to_bits(), 0.0_f64.to_bits());
+    assert_eq!(Scalar::sign(-0.0_f64).to_bits(), (-0.0_f64).to_bits());
+    assert_eq!(Scalar::sign(-0.0_f32).to_bits(), (-0.0_f32).to_bits());
+    assert!(Scalar::sign(f64::NAN).is_nan());
+    assert_eq!(Scalar::sign(f64::INFINITY), 1.0);
 }
