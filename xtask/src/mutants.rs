@@ -175,6 +175,12 @@ fn run_mutants(jobs: usize, extra: &[String]) -> Result<(), String> {
     ensure_cargo_mutants(&cargo)?;
     let root = workspace_root();
     let out = root.join("target");
+    let report = out.join("mutants.out");
+    // A run that finds nothing to mutate writes no report: never count an older one.
+    if report.exists() {
+        std::fs::remove_dir_all(&report)
+            .map_err(|e| format!("could not remove the old {}: {e}", report.display()))?;
+    }
     let jobs = jobs.to_string();
     let started = Instant::now();
     let status = Command::new(&cargo)
@@ -194,7 +200,6 @@ fn run_mutants(jobs: usize, extra: &[String]) -> Result<(), String> {
         .status()
         .map_err(|e| format!("could not start cargo mutants: {e}"))?;
     let minutes = started.elapsed().as_secs_f64() / 60.0;
-    let report = out.join("mutants.out");
     let counts = summary(&report);
     eprintln!(
         "xtask: mutants: {counts} in {minutes:.1} min (details in {})",
