@@ -68,13 +68,22 @@ pub fn mutants(args: &[String]) -> Result<(), String> {
     }
 }
 
-/// Parallel builds for the check in CI, which has the machine to itself.
-const IN_DIFF_JOBS: usize = 2;
+/// Parallel builds for `--in-diff` outside CI: one, as the extra copy of a second job would
+/// build every dependency again, longer than the few mutants of a change take.
+const IN_DIFF_JOBS: usize = 1;
 
 /// The cheap check CI runs: only the mutants in lines of `crates/core/src` changed since the
 /// default base ([`default_base`]); passes at once when the change touches no core code.
+///
+/// In CI (`CI=true`, a throwaway clone) the mutants are tried in place, in the warm target/
+/// the earlier checks left, which spares building every dependency again in a scratch copy;
+/// elsewhere a copy keeps the working tree untouched even if the run is killed.
 pub fn in_diff() -> Result<(), String> {
-    in_diff_since(None, IN_DIFF_JOBS, &[])
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        in_diff_since(None, 1, &["--in-place".to_owned()])
+    } else {
+        in_diff_since(None, IN_DIFF_JOBS, &[])
+    }
 }
 
 /// Mutants in the lines changed between `base` (or [`default_base`]) and the working tree.
@@ -183,20 +192,18 @@ fn run_mutants(jobs: usize, extra: &[String]) -> Result<(), String> {
     }
     let jobs = jobs.to_string();
     let started = Instant::now();
-    let status = Command::new(&cargo)
+    let mut command = Command::new(&cargo);
+    command
         .current_dir(&root)
-        .args([
-            "mutants",
-            "--package",
-            PACKAGE,
-            "--jobs",
-            &jobs,
-            "--colors",
-            "never",
-        ])
+        .args(["mutants", "--package", PACKAGE, "--colors", "never"])
         .arg("--output")
         .arg(&out)
-        .args(extra)
+        .args(extra);
+    // In place there is one tree, so one job (cargo-mutants refuses `--jobs` with it).
+    if !extra.iter().any(|a| a == "--in-place") {
+        command.args(["--jobs", &jobs]);
+    }
+    let status = command
         .status()
         .map_err(|e| format!("could not start cargo mutants: {e}"))?;
     let minutes = started.elapsed().as_secs_f64() / 60.0;
