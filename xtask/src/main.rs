@@ -5,6 +5,7 @@
 mod bench;
 mod browser;
 mod embedded;
+mod mutants;
 mod report;
 mod serve;
 mod setup;
@@ -29,6 +30,8 @@ COMMANDS:
     embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
     wasm        Build the pages' WebAssembly into crates/explorer/wasm/ [--check: fail if stale]
+    mutants     Mutation-test the core: fail on any mutant its tests miss
+                [--in-diff [BASE]: only lines changed since BASE] [--jobs N] [--file GLOB]
     help        Print this help
 ";
 
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Some("report") => report::report(args.get(1..).unwrap_or_default()),
         Some("serve") => serve::serve(args.get(1..).unwrap_or_default()),
         Some("wasm") => wasm::wasm(args.get(1..).unwrap_or_default()),
+        Some("mutants") => mutants::mutants(args.get(1..).unwrap_or_default()),
         Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
     };
     match result {
@@ -101,11 +105,6 @@ fn run(program: &str, args: &[&str]) -> Result<(), String> {
     run_command(Command::new(program).args(args))
 }
 
-/// Make sure the Cortex-M4F target is installed, installing it with rustup when missing.
-fn ensure_thumb_target() -> Result<(), String> {
-    setup::ensure_targets(&[(THUMB, "the Cortex-M4F build")])
-}
-
 /// `cargo xtask test`: every check CI runs, after installing what the machine lacks (checked
 /// before anything is compiled, so a missing program stops the run in its first seconds).
 fn test() -> Result<(), String> {
@@ -139,7 +138,6 @@ fn test() -> Result<(), String> {
     )?;
     report::report(&["--check".into()])?;
     wasm::wasm(&["--check".into()])?;
-    ensure_thumb_target()?;
     run(
         &cargo,
         &["build", "-p", "unrolled", "--target", THUMB, "--release"],
@@ -165,6 +163,8 @@ fn test() -> Result<(), String> {
     )?;
     embedded::run()?;
     browser::check(&workspace_root(), Path::new("reports"))?;
+    // Mutation testing of the core, limited to the lines the last commit changed.
+    mutants::in_diff()?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }
