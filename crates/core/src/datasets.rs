@@ -9,11 +9,32 @@ use crate::{Error, RandomStream, Scalar};
 /// Round half to even, like numpy's `around`.
 fn round_half_even(v: f64) -> f64 {
     let r = libm::round(v); // half away from zero
-    if libm::fabs(v - libm::trunc(v)) == 0.5 && libm::fmod(r, 2.0) != 0.0 {
+    // Only a finite `v` with a fractional part of exactly 0.5 gets here: `|v| < 2^52`, and `r`
+    // is an integer.
+    if libm::fabs(v - libm::trunc(v)) == 0.5 && is_odd_integer(r) {
         r - libm::copysign(1.0, v)
     } else {
         r
     }
+}
+
+/// Whether the integer-valued, finite `r` is odd, read from its bits.
+///
+/// Equal to `libm::fmod(r, 2.0) != 0.0` for every integer-valued `r` (tested below), but
+/// without a division: on a target without a double-precision FPU `fmod` pulls in the
+/// soft-float divide. For a non-integer `r` it tells whether `trunc(r)` is odd.
+fn is_odd_integer(r: f64) -> bool {
+    const MANTISSA_BITS: u64 = 52;
+    const BIAS: u64 = 1023;
+    let bits = r.to_bits();
+    let exponent = (bits >> MANTISSA_BITS) & 0x7ff;
+    // `|r| < 1` (so `r` is ±0) or `|r| ≥ 2^53` (the last bit weighs 2 or more; also inf, NaN).
+    if !(BIAS..=BIAS + MANTISSA_BITS).contains(&exponent) {
+        return false;
+    }
+    // `|r| = 1.m × 2^(exponent - BIAS)`: the units bit sits this far above the lowest bit.
+    let significand = (bits & ((1 << MANTISSA_BITS) - 1)) | (1 << MANTISSA_BITS);
+    (significand >> (BIAS + MANTISSA_BITS - exponent)) & 1 == 1
 }
 
 /// Fill `xs` with sequences drawn by `draw`, and `ts` with each sequence's sum.
@@ -89,6 +110,148 @@ pub fn gaussian_blobs<S: Scalar>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
+
+    /// The rounding as it was written first, with `fmod`: the oracle for the division-free one.
+    fn round_half_even_with_fmod(v: f64) -> f64 {
+        let r = libm::round(v);
+        if libm::fabs(v - libm::trunc(v)) == 0.5 && libm::fmod(r, 2.0) != 0.0 {
+            r - libm::copysign(1.0, v)
+        } else {
+            r
+        }
+    }
+
+    /// Both roundings give the same bits for `v` (NaN included: the same NaN comes out).
+    fn same_as_with_fmod(v: f64) -> Result<(), TestCaseError> {
+        let (new, old) = (round_half_even(v), round_half_even_with_fmod(v));
+        prop_assert_eq!(
+            new.to_bits(),
+            old.to_bits(),
+            "{:e} ({:#018x}): {:e} vs {:e}",
+            v,
+            v.to_bits(),
+            new,
+            old
+        );
+        Ok(())
+    }
+
+    /// One step up or down from `v` in the ordering of doubles (finite, non-zero `v`).
+    fn neighbours(v: f64) -> [f64; 2] {
+        [
+            f64::from_bits(v.to_bits() + 1),
+            f64::from_bits(v.to_bits() - 1),
+        ]
+    }
+
+    #[test]
+    fn rounding_matches_the_fmod_version_on_every_class_of_input() {
+        let two52 = 4_503_599_627_370_496.0_f64; // 2^52: from here on every double is an integer
+        let special = [
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            f64::from_bits(1), // the smallest subnormal
+            -f64::from_bits(1),
+            f64::EPSILON,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            f64::from_bits(0x7ff0_0000_0000_0001), // a signalling NaN
+            two52,
+            two52 - 0.5, // the largest half
+            two52 - 1.5,
+            two52 + 1.0,
+            2.0 * two52,
+            2.0 * two52 + 2.0,
+            1e300,
+            -1e300,
+        ];
+        for v in special {
+            same_as_with_fmod(v).unwrap();
+        }
+        // Every half and integer from -40 to 40, and their neighbours (just off the tie).
+        for k in -80..=80 {
+            let v = f64::from(k) * 0.5;
+            same_as_with_fmod(v).unwrap();
+            if v != 0.0 {
+                for w in neighbours(v) {
+                    same_as_with_fmod(w).unwrap();
+                }
+            }
+        }
+        // Halves and integers around every power of two up to 2^53.
+        for e in 0..=53 {
+            let p = libm::ldexp(1.0, e);
+            for v in [p - 1.5, p - 1.0, p - 0.5, p, p + 0.5, p + 1.0, p + 1.5] {
+                same_as_with_fmod(v).unwrap();
+                same_as_with_fmod(-v).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn oddness_from_bits_matches_fmod_on_integers() {
+        let check = |r: f64| {
+            assert_eq!(r, libm::trunc(r), "{r} is an integer");
+            assert_eq!(is_odd_integer(r), libm::fmod(r, 2.0) != 0.0, "{r:e}");
+        };
+        for r in [0.0, -0.0, f64::MAX, f64::MIN] {
+            check(r);
+        }
+        for e in 0..=60 {
+            let p = libm::ldexp(1.0, e);
+            for v in [p - 3.0, p - 2.0, p - 1.0, p, p + 1.0, p + 2.0, p + 3.0] {
+                check(v);
+                check(-v);
+            }
+        }
+        (-1000..=1000).map(f64::from).for_each(check);
+        assert!(!is_odd_integer(f64::INFINITY) && !is_odd_integer(f64::NEG_INFINITY));
+        assert!(!is_odd_integer(f64::NAN));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        #[test]
+        fn rounding_matches_the_fmod_version_on_any_bits(bits in any::<u64>()) {
+            same_as_with_fmod(f64::from_bits(bits))?;
+        }
+
+        #[test]
+        fn rounding_matches_the_fmod_version_on_any_half(k in -(1_i64 << 52)..(1_i64 << 52)) {
+            // k / 2 is exact for |k| < 2^53: every half and integer of magnitude below 2^51.
+            let v = k as f64 * 0.5;
+            same_as_with_fmod(v)?;
+            if v != 0.0 {
+                for w in neighbours(v) {
+                    same_as_with_fmod(w)?;
+                }
+            }
+        }
+
+        #[test]
+        fn rounding_matches_the_fmod_version_on_the_data_range(u in 0.0..1.0_f64) {
+            same_as_with_fmod(u)?;
+            same_as_with_fmod(u * 5.0)?;
+            same_as_with_fmod(-u * 5.0)?;
+        }
+
+        #[test]
+        fn oddness_from_bits_matches_fmod_on_any_integer(bits in any::<u64>()) {
+            let r = libm::trunc(f64::from_bits(bits));
+            if r.is_finite() {
+                prop_assert_eq!(is_odd_integer(r), libm::fmod(r, 2.0) != 0.0, "{:e}", r);
+            }
+        }
+    }
 
     #[test]
     fn rounding_is_half_to_even() {
