@@ -68,10 +68,11 @@ const BOARDS: [Board; 3] = [
         qemu_cpu_args: &[],
         budgets: [RNN_BUDGET, MLP_BUDGET],
     },
-    // RISC-V code is less dense than Thumb, and its soft-float routines are larger: the `f64`
-    // ones the seeded datasets need (add, mul, div, conversions) take 5.2 KB of `rnn` and the
-    // `f32` ones 2.1 KB (see the README, "What it costs"). Measured 17.3 KB / 26.1 KB; the
-    // budgets leave 2 KB of headroom.
+    // `rnn` fits the issue's budgets. `mlp` cannot on RISC-V without changing its numbers: its
+    // Box-Muller draws need libm's `f64` `log`, `sqrt` and `sincos`, whose argument reduction
+    // links the large-argument path (about 3.5 KB with its tables, never taken for angles in
+    // [0, 2π)), and RISC-V's soft-float routines are larger than Thumb's (see the README, "What
+    // it costs"). Measured 25.5 KB; 26 KB is the tightest whole kilobyte above it.
     Board {
         target: "riscv32imac-unknown-none-elf",
         machine: "sifive_e",
@@ -79,12 +80,9 @@ const BOARDS: [Board; 3] = [
         qemu: "qemu-system-riscv32",
         qemu_cpu_args: &[],
         budgets: [
+            RNN_BUDGET,
             Budget {
-                flash: 20 * 1024,
-                ram: 4 * 1024,
-            },
-            Budget {
-                flash: 28 * 1024,
+                flash: 26 * 1024,
                 ram: 8 * 1024,
             },
         ],
