@@ -9,8 +9,8 @@ use crate::{Error, RandomStream, Scalar};
 /// Round half to even, like numpy's `around`.
 fn round_half_even(v: f64) -> f64 {
     let r = libm::round(v); // half away from zero
-    // Only a finite `v` with a fractional part of exactly 0.5 gets here: `|v| < 2^52`, and `r`
-    // is an integer.
+    // The oddness is asked only for a finite `v` with a fractional part of exactly 0.5, so
+    // `|v| < 2^52` and `r` is an integer.
     if libm::fabs(v - libm::trunc(v)) == 0.5 && is_odd_integer(r) {
         r - libm::copysign(1.0, v)
     } else {
@@ -215,6 +215,16 @@ mod tests {
         (-1000..=1000).map(f64::from).for_each(check);
         assert!(!is_odd_integer(f64::INFINITY) && !is_odd_integer(f64::NEG_INFINITY));
         assert!(!is_odd_integer(f64::NAN));
+        // Off the integers it reads the units bit, i.e. whether `trunc(r)` is odd.
+        for (r, odd) in [
+            (0.5, false),
+            (-0.7, false),
+            (1.5, true),
+            (2.5, false),
+            (-3.7, true),
+        ] {
+            assert_eq!(is_odd_integer(r), odd, "{r}");
+        }
     }
 
     proptest! {
