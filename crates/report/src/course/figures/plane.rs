@@ -218,7 +218,7 @@ pub fn before_after(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::figures::{Lines, histogram, lines, test_caption};
+    use crate::course::figures::{Lines, assert_text_readable, histogram, lines, test_caption};
     use unrolled::datasets::gaussian_blobs;
 
     #[test]
@@ -268,6 +268,9 @@ mod tests {
         let svg4 = histogram(&test_caption(), "output", &edges, &counts).unwrap();
         assert!(histogram(&test_caption(), "output", &edges, &counts[1..]).is_err());
         assert_eq!(plane_view.colour_range(), 6.0, "max |y| = 5.2");
+        for s in [&svg, &svg2, &svg3, &svg4] {
+            assert_text_readable(s);
+        }
         std::fs::write("../../target/course-test/plane.svg", &svg).unwrap_or(());
         std::fs::write("../../target/course-test/before_after.svg", &svg2).unwrap_or(());
         std::fs::write("../../target/course-test/lines.svg", &svg3).unwrap_or(());

@@ -206,7 +206,7 @@ pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::figures::test_caption;
+    use crate::course::figures::{assert_text_readable, test_caption};
     use unrolled::datasets::binary_sequences;
     use unrolled::rnn::{
         Grid, OverTimeScale, Weights, gradient_over_time as got, loss_surface as ls,
@@ -258,6 +258,7 @@ mod tests {
             .collect();
         let svg = loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path)).unwrap();
         assert!(svg.len() < 250_000, "{} bytes", svg.len());
+        assert_text_readable(&svg);
         assert!(svg.contains("<polygon"));
         let mut curves = Vec::new();
         for m in marks {
@@ -275,6 +276,7 @@ mod tests {
         let views: Vec<(Mark, &[f64])> = curves.iter().map(|(m, c)| (*m, c.as_slice())).collect();
         let svg = gradient_over_time(&test_caption(), &views).unwrap();
         assert!(svg.len() < 250_000);
+        assert_text_readable(&svg);
         assert!(svg.contains("10⁴"), "symlog ticks");
         std::fs::create_dir_all("../../target/course-test").unwrap();
         std::fs::write(

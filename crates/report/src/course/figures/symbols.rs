@@ -7,7 +7,7 @@
 pub fn subscripts(svg: &str) -> String {
     let sub = |s: &str, style: &str| {
         format!(
-            "<tspan font-style=\"italic\">w</tspan><tspan baseline-shift=\"sub\" font-size=\"75%\" font-style=\"{style}\">{s}</tspan>"
+            "<tspan font-style=\"italic\">w</tspan><tspan baseline-shift=\"sub\" font-size=\"85%\" font-style=\"{style}\">{s}</tspan>"
         )
     };
     svg.replace("w_rec", &sub("rec", "normal"))

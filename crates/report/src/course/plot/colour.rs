@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{Area, Axis, DrawResult, FONT, Layout, Ticks, draw_err};
+use super::{Area, Axis, DrawResult, FONT, Layout, TICK_SIZE, TITLE_SIZE, Ticks, draw_err};
 use crate::error::Error;
 
 /// `#rrggbb`.
@@ -67,7 +67,7 @@ pub fn colour_bar(
         .margin_left(2)
         .margin_right(2)
         .x_label_area_size(layout.x_area)
-        .right_y_label_area_size(44)
+        .right_y_label_area_size(54)
         .build_cartesian_2d(Axis::new(0.0, 1.0, &[]), Axis::new(lo, hi, &ticks.at))
         .map_err(draw_err("the colour bar"))?;
     chart
@@ -84,8 +84,8 @@ pub fn colour_bar(
         .disable_mesh()
         .disable_x_axis()
         .axis_style(RGBColor(90, 90, 90))
-        .label_style((FONT, 12))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, TICK_SIZE))
+        .axis_desc_style((FONT, TITLE_SIZE))
         .y_desc(label)
         .y_label_formatter(&fmt)
         .draw()

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, hex};
+use super::{Chart, FONT, LEGEND_SIZE, hex};
 use crate::course::typography::escape_html;
 
 /// A straight segment between two points in data coordinates: `(from, to)`.
@@ -133,7 +133,7 @@ impl Overlay {
             }
             let _ = writeln!(
                 self.svg,
-                "<text x=\"{}\" y=\"{y}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"12\" fill=\"#222222\">{}</text>",
+                "<text x=\"{}\" y=\"{y}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"{LEGEND_SIZE}\" fill=\"#222222\">{}</text>",
                 x0 + 30,
                 escape_html(label)
             );
