@@ -3,13 +3,17 @@
 use plotters::prelude::*;
 
 use super::{Caption, figure};
-use crate::course::plot::{self, AxisSpec, DrawResult, Layout, Overlay, Swatch, Ticks};
+use crate::course::plot::{
+    self, AxisSpec, DrawResult, Layout, LegendPlace, Overlay, Swatch, Ticks,
+};
 
 /// How a [`lines`] chart draws its series.
 #[derive(Debug, Clone, Copy)]
 pub struct Lines<'a> {
     /// The title of the y axis.
     pub y_label: &'a str,
+    /// The title of the legend (shown when there are several series).
+    pub legend_title: &'a str,
     /// A log10 y axis (for losses) instead of a linear one.
     pub log_y: bool,
     /// The iterations between two values of a series: value `i` is at iteration
@@ -22,6 +26,7 @@ impl Default for Lines<'_> {
     fn default() -> Self {
         Self {
             y_label: "value",
+            legend_title: "",
             log_y: false,
             x_every: 1.0,
         }
@@ -35,6 +40,7 @@ pub type Series<'a> = (&'a str, RGBColor, &'a [f64]);
 pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResult<String> {
     let Lines {
         y_label,
+        legend_title,
         log_y,
         x_every,
     } = *options;
@@ -71,22 +77,27 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
         AxisSpec::linear(lo - pad, hi + pad, 6, y_label)
     };
     let x = AxisSpec::linear(0.0, n as f64 * x_every, 8, "iteration");
-    figure((760, 360), caption, |root| {
-        let mut chart = plot::chart(root, "", &x, &y, Layout::default())?;
+    // Several series get a legend to the right of the plot, so the figure grows to make room.
+    let keyed = series.len() > 1;
+    let width = if keyed { 860 } else { 760 };
+    figure((width, 360), caption, |root| {
+        let (plot_area, _legend_area) = root.split_horizontally(700);
+        let area = if keyed { &plot_area } else { root };
+        let chart = plot::chart(area, "", &x, &y, Layout::default())?;
         let mut legend = Vec::new();
-        for (label, colour, data) in series {
+        let mut overlay = Overlay::default();
+        for (i, (label, colour, data)) in series.iter().enumerate() {
             let pts: Vec<(f64, f64)> = data
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (i as f64 * x_every, tf(*v)))
                 .filter(|p| p.1.is_finite())
                 .collect();
-            plot::draw_line(&mut chart, &pts, colour.stroke_width(2))?;
-            legend.push((label.to_string(), *colour, Swatch::Line));
+            overlay.polyline(&chart, &pts, *colour, 2.5, plot::dash(i));
+            legend.push((label.to_string(), *colour, Swatch::Line(plot::dash(i))));
         }
-        let mut overlay = Overlay::default();
-        if series.len() > 1 {
-            overlay.legend(&chart, &legend);
+        if keyed {
+            overlay.legend(&chart, legend_title, &legend, LegendPlace::Right);
         }
         Ok(overlay)
     })

@@ -160,6 +160,8 @@ pub struct Layout {
     pub y_area: u32,
     /// Margin around the chart.
     pub margin: u32,
+    /// Extra space above the chart, for a legend row ([`super::LEGEND_ROW`]).
+    pub top: u32,
 }
 
 impl Default for Layout {
@@ -168,6 +170,7 @@ impl Default for Layout {
             x_area: 50,
             y_area: 70,
             margin: 10,
+            top: 0,
         }
     }
 }
@@ -183,6 +186,7 @@ pub fn chart<'a, 'b>(
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(layout.margin)
+        .margin_top(layout.margin + layout.top)
         .x_label_area_size(layout.x_area)
         .y_label_area_size(layout.y_area);
     if !caption.is_empty() {

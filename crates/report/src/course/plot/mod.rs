@@ -22,9 +22,9 @@ pub mod contour;
 pub mod overlay;
 
 pub use axes::{Axis, AxisSpec, Layout, Ticks, chart, symlog};
-pub use colour::{colour_bar, diverging, hex, viridis};
+pub use colour::{MIN_GRAPHIC_CONTRAST, colour_bar, contrast, dash, diverging, hex, viridis};
 pub use contour::{Field, band_polygons, draw_bands, draw_level_line};
-pub use overlay::{Overlay, Segment, Swatch};
+pub use overlay::{LEGEND_ROW, LegendPlace, Overlay, Segment, Swatch};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
