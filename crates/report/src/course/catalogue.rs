@@ -311,6 +311,10 @@ fn backprop_mlp_histogram(l: &BackpropResults) -> DrawResult<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::course::plot::{MIN_GRAPHIC_CONTRAST, contrast};
+    use plotters::style::WHITE;
+
     /// The templates, where figures are used.
     const TEMPLATES: [&str; 3] = [
         include_str!("../../../../templates/index.html"),
@@ -338,6 +342,15 @@ mod tests {
                 1,
                 "`{name}` is written out exactly once"
             );
+        }
+    }
+
+    #[test]
+    fn line_colours_read_on_white() {
+        let class = figures::plane::CLASS_COLOURS;
+        for c in [W_X, W_REC, RPROP, DESCENT, LOSS, class[0], class[1]] {
+            let ratio = contrast(c, WHITE);
+            assert!(ratio >= MIN_GRAPHIC_CONTRAST, "{c:?}: {ratio:.2}:1");
         }
     }
 }

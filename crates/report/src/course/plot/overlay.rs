@@ -181,6 +181,31 @@ impl Overlay {
         }
     }
 
+    /// A note where a curve leaves the top of `chart`: an upward triangle in the curve's
+    /// `colour` on the edge at `at`, and `text` beside it inside the plot (left of the
+    /// triangle when it is in the right half).
+    pub fn exit_note(&mut self, chart: &Chart, at: (f64, f64), colour: RGBColor, text: &str) {
+        let (x, y) = chart.backend_coord(&at);
+        let (left, _) = chart.backend_coord(&(chart.x_range().start, at.1));
+        let (right, _) = chart.backend_coord(&(chart.x_range().end, at.1));
+        let _ = writeln!(
+            self.svg,
+            "<path d=\"M{x} {y}l6 10h-12z\" fill=\"{}\" stroke=\"#000000\" stroke-width=\"0.8\"/>",
+            hex(colour)
+        );
+        let (tx, anchor) = if x - left > (right - left) / 2 {
+            (x - 10, "end")
+        } else {
+            (x + 10, "start")
+        };
+        let _ = writeln!(
+            self.svg,
+            "<text x=\"{tx}\" y=\"{}\" dy=\"0.35em\" text-anchor=\"{anchor}\" font-family=\"{FONT}\" font-size=\"{LEGEND_SIZE}\" fill=\"#222222\">{}</text>",
+            y + 12,
+            escape_html(text)
+        );
+    }
+
     /// A panel's name, bold, at the left end of the legend row above `chart` (where a
     /// [`LegendPlace::Above`] legend leaves room for it).
     pub fn panel_title(&mut self, chart: &Chart, title: &str) {
