@@ -290,6 +290,10 @@ mod tests {
         assert!(svg.len() < 250_000);
         assert_text_readable(&svg);
         assert!(svg.contains("10⁴"), "symlog ticks");
+        assert!(
+            !svg.contains('_'),
+            "every symbol typeset, no literal underscore"
+        );
         assert_eq!(
             svg.matches("stroke-dasharray").count(),
             2 * 5,
