@@ -11,8 +11,7 @@
 // - a numbered figure that no link in the text refers to;
 // - the superscript of the test equation 10^8 more than 0.4 em above its base's top (a text
 //   font without a MATH table puts it far higher, so a missing math font fails here);
-// - the smallest text in any figure as rendered, against FIGURE_TEXT_MIN_PX (enforced once
-//   FIGURE_TEXT_ENFORCED is true);
+// - the smallest text in any figure as rendered, against FIGURE_TEXT_MIN_PX;
 // and in print emulation, navigation left visible. Screenshots of every page at every width,
 // light, dark and print, go to the screenshot folder.
 // Usage: node check.mjs <pages dir> <screenshot dir>
@@ -25,9 +24,9 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 const WIDTHS = [1280, 390];
 /** The smallest text a figure may show, in CSS pixels as rendered. */
 const FIGURE_TEXT_MIN_PX = 11;
-/** Whether a figure with smaller text fails the check. The figures are still drawn with text
- * below 11 px at their natural size; until they are redrawn this only reports the value. */
-const FIGURE_TEXT_ENFORCED = false;
+/** Whether a figure with smaller text fails the check (every `<text>` and `<tspan>`, so the
+ * subscripts count too). Figures are shown at their natural size and scroll on a phone. */
+const FIGURE_TEXT_ENFORCED = true;
 /** How far above its base's top the superscript of 10^8 may reach, in em of the base. With the
  * embedded Latin Modern Math it reaches 0.25 em; set in DejaVu Sans (no MATH table) 0.56 em, so
  * the 0.6 em first proposed would let a fallback font pass. */
@@ -104,7 +103,7 @@ function measure({ minText, maxRaise }) {
   for (const svg of document.querySelectorAll('figure svg')) {
     const viewBox = svg.viewBox?.baseVal;
     const scale = viewBox && viewBox.width > 0 ? svg.getBoundingClientRect().width / viewBox.width : 1;
-    for (const t of svg.querySelectorAll('text')) {
+    for (const t of svg.querySelectorAll('text, tspan')) {
       const size = parseFloat(getComputedStyle(t).fontSize) * scale;
       if (size < smallest) {
         smallest = size;

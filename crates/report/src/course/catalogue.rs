@@ -19,7 +19,7 @@ use crate::results::{
 const W_X: RGBColor = RGBColor(31, 119, 180);
 const W_REC: RGBColor = RGBColor(214, 39, 40);
 const RPROP: RGBColor = RGBColor(31, 119, 180);
-const DESCENT: RGBColor = RGBColor(230, 120, 0);
+const DESCENT: RGBColor = RGBColor(200, 100, 0);
 const LOSS: RGBColor = RGBColor(59, 82, 139);
 
 /// How the figures name lesson 1's two datasets.
@@ -167,6 +167,7 @@ fn rnn_weights(run: &RpropRun, which: &str, data: &str) -> DrawResult<String> {
     };
     let options = Lines {
         y_label: "weight",
+        legend_title: "weight",
         ..Lines::default()
     };
     figures::lines(
@@ -186,6 +187,7 @@ fn rnn_descent(d: &RnnDataset, data: &str) -> DrawResult<String> {
     };
     let options = Lines {
         y_label: "loss ξ",
+        legend_title: "optimiser",
         log_y: true,
         ..Lines::default()
     };
@@ -224,6 +226,7 @@ fn convergence(caption: &Caption, history: &[f64], every: u64) -> DrawResult<Str
         y_label: "mean loss",
         log_y: true,
         x_every: every as f64,
+        ..Lines::default()
     };
     figures::lines(caption, &options, &[("loss", LOSS, history)])
 }
@@ -308,6 +311,10 @@ fn backprop_mlp_histogram(l: &BackpropResults) -> DrawResult<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::course::plot::{MIN_GRAPHIC_CONTRAST, contrast};
+    use plotters::style::WHITE;
+
     /// The templates, where figures are used.
     const TEMPLATES: [&str; 3] = [
         include_str!("../../../../templates/index.html"),
@@ -335,6 +342,15 @@ mod tests {
                 1,
                 "`{name}` is written out exactly once"
             );
+        }
+    }
+
+    #[test]
+    fn line_colours_read_on_white() {
+        let class = figures::plane::CLASS_COLOURS;
+        for c in [W_X, W_REC, RPROP, DESCENT, LOSS, class[0], class[1]] {
+            let ratio = contrast(c, WHITE);
+            assert!(ratio >= MIN_GRAPHIC_CONTRAST, "{c:?}: {ratio:.2}:1");
         }
     }
 }

@@ -8,6 +8,10 @@
 
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 
+/// The filter that writes a number as MathML (`10⁻⁷` as `<msup>`): a value ending in it is
+/// put in an `<mrow>`, every other value in an `<mn>`.
+pub const MATHML_FILTER: &str = "sci_math";
+
 /// A LaTeX fragment that failed to convert, with where it was.
 #[derive(Debug)]
 pub struct MathError {
@@ -97,11 +101,13 @@ impl Math {
                     latex: latex.into(),
                     message,
                 })?;
-            // Each `{{ … }}` comes back as a number for minijinja to fill in.
+            // Each `{{ … }}` comes back as a number for minijinja to fill in, or as the
+            // MathML the last filter writes.
             for (i, expr) in values.iter().enumerate() {
+                let tag = if writes_mathml(expr) { "mrow" } else { "mn" };
                 mathml = mathml.replace(
                     &format!("<mtext>{}</mtext>", placeholder(i)),
-                    &format!("<mn>{{% endraw %}}{expr}{{% raw %}}</mn>"),
+                    &format!("<{tag}>{{% endraw %}}{expr}{{% raw %}}</{tag}>"),
                 );
             }
             rest = &rest[body_start + len + delim.len()..];
@@ -136,6 +142,17 @@ impl Math {
         out.push_str(rest);
         Ok(out)
     }
+}
+
+/// Does the template expression `{{ … }}` end in the [`MATHML_FILTER`]?
+fn writes_mathml(expr: &str) -> bool {
+    let inner = expr.trim_start_matches("{{").trim_end_matches("}}");
+    inner
+        .rsplit('|')
+        .next()
+        .filter(|_| inner.contains('|'))
+        .map(|last| last.trim().split('(').next().unwrap_or("").trim() == MATHML_FILTER)
+        .unwrap_or(false)
 }
 
 /// The stand-in for the `i`-th template value of a fragment while it is converted.
@@ -233,6 +250,25 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("UNROLLEDVALUE"), "{out}");
+    }
+
+    #[test]
+    fn a_mathml_value_goes_in_an_mrow() {
+        let m = Math::new();
+        let out = m
+            .expand("t", r"$\eta = {{ r.eta | sci_math(0) }}$")
+            .unwrap();
+        assert!(
+            out.contains("<mrow>{% endraw %}{{ r.eta | sci_math(0) }}{% raw %}</mrow>"),
+            "{out}"
+        );
+        assert!(writes_mathml("{{ x | sci_math }}"));
+        assert!(
+            !writes_mathml("{{ x | sci_math(1) | upper }}"),
+            "only the last filter counts"
+        );
+        assert!(!writes_mathml("{{ sci_math }}"), "a variable, not a filter");
+        assert!(!writes_mathml("{{ x | sci(1) }}"));
     }
 
     #[test]

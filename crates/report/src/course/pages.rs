@@ -25,7 +25,7 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use super::excerpt;
 use super::math::Math;
 use super::script;
-use super::typography::{minus, scientific, significant};
+use super::typography::{minus, scientific, scientific_mathml, significant};
 use crate::error::Error as ReportError;
 
 /// The templates, by name: the shared layout, its stylesheet and the three pages.
@@ -226,6 +226,17 @@ pub fn environment_from(
     env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
         Ok(scientific(number(&v)?, digits))
     });
+    // Inside an equation: MathML, which the math expansion puts in an `<mrow>` (see
+    // `math::MATHML_FILTER`), so `$\eta = {{ x | sci_math(0) }}$` reads η = 10⁻⁷.
+    env.add_filter(
+        super::math::MATHML_FILTER,
+        |v: Value, digits: usize| -> Result<Value, Error> {
+            Ok(Value::from_safe_string(scientific_mathml(
+                number(&v)?,
+                digits,
+            )))
+        },
+    );
     Ok(env)
 }
 
@@ -454,6 +465,15 @@ mod tests {
         .unwrap();
         let t = env.get_template("n.html").unwrap();
         assert_eq!(t.render(()).unwrap(), "\u{2212}1.23 1.2×10⁻⁴");
+        let source = Math::new()
+            .expand("m.html", r"$\eta = {{ 0.0000001 | sci_math(0) }}$")
+            .unwrap();
+        env.add_template_owned("m.html", source).unwrap();
+        let page = env.get_template("m.html").unwrap().render(()).unwrap();
+        assert!(
+            page.contains("<mo>=</mo><mrow><msup><mn>10</mn><mrow><mo>\u{2212}</mo><mn>7</mn></mrow></msup></mrow>"),
+            "η = 10⁻⁷ as MathML, not escaped and not 0.0000001: {page}"
+        );
         env.add_template(
             "s.html",
             "{{ 1.001355547207059 | sig(12) }} {{ 0.9996744737846419 | sig(12) }} {{ -4.9989637409516945 | sig(3) }} {{ -0.1 | num }} {{ notebook.rprop.printed_test }}",

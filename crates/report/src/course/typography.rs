@@ -60,6 +60,50 @@ pub fn scientific(x: f64, digits: usize) -> String {
     ))
 }
 
+/// `x` split for scientific notation: the mantissa with `digits` decimals, or `None` where it
+/// is exactly 1 (`1e-7` is written `10⁻⁷`, not `1×10⁻⁷`), and the exponent. `None` for zero
+/// and for values that are not finite, which have no such form.
+fn mantissa_exponent(x: f64, digits: usize) -> Option<(Option<String>, i32)> {
+    if x == 0.0 || !x.is_finite() {
+        return None;
+    }
+    let mut e = x.abs().log10().floor() as i32;
+    let mut m = format!("{:.digits$}", x / 10f64.powi(e));
+    // Rounding can carry the mantissa to 10 (9.96 with one decimal): one power up instead.
+    if m.trim_start_matches('-').starts_with("10") {
+        e += 1;
+        m = format!("{:.digits$}", x / 10f64.powi(e));
+    }
+    let one = m.trim_end_matches('0').trim_end_matches('.') == "1";
+    Some(((!one).then(|| minus(&m)), e))
+}
+
+/// `x` in scientific notation as MathML for inside an equation: `10⁻⁷` as
+/// `<msup><mn>10</mn><mrow><mo>−</mo><mn>7</mn></mrow></msup>`, a mantissa other than 1
+/// before it with `×` (`digits` decimals). Zero and non-finite values come out as one `<mn>`.
+pub fn scientific_mathml(x: f64, digits: usize) -> String {
+    let Some((m, e)) = mantissa_exponent(x, digits) else {
+        return format!("<mn>{}</mn>", minus(&format!("{x}")));
+    };
+    let exponent = if e < 0 {
+        format!(
+            "<mrow><mo>\u{2212}</mo><mn>{}</mn></mrow>",
+            e.unsigned_abs()
+        )
+    } else {
+        format!("<mn>{e}</mn>")
+    };
+    let power = format!("<msup><mn>10</mn>{exponent}</msup>");
+    match m {
+        Some(m) if m.starts_with('\u{2212}') => format!(
+            "<mo>\u{2212}</mo><mn>{}</mn><mo>×</mo>{power}",
+            m.trim_start_matches('\u{2212}')
+        ),
+        Some(m) => format!("<mn>{m}</mn><mo>×</mo>{power}"),
+        None => power,
+    }
+}
+
 /// Escape text for HTML (and SVG).
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -89,6 +133,29 @@ mod tests {
         assert_eq!(group_thousands("1000"), "1000");
         assert_eq!(significant(1.001355547207059, 12), "1.00135554721");
         assert_eq!(scientific(0.000123, 1), "1.2×10⁻⁴");
+        let ten_to = |e: &str| format!("<msup><mn>10</mn>{e}</msup>");
+        let neg = |n: u32| format!("<mrow><mo>\u{2212}</mo><mn>{n}</mn></mrow>");
+        assert_eq!(scientific_mathml(1e-7, 0), ten_to(&neg(7)), "no 1×");
+        assert_eq!(scientific_mathml(1e-7, 2), ten_to(&neg(7)), "1.00 is 1 too");
+        assert_eq!(
+            scientific_mathml(1.7e243, 1),
+            format!("<mn>1.7</mn><mo>×</mo>{}", ten_to("<mn>243</mn>"))
+        );
+        assert_eq!(
+            scientific_mathml(-2.5e-3, 1),
+            format!("<mo>\u{2212}</mo><mn>2.5</mn><mo>×</mo>{}", ten_to(&neg(3)))
+        );
+        assert_eq!(
+            scientific_mathml(9.96e4, 1),
+            ten_to("<mn>5</mn>"),
+            "a mantissa rounding to 10 carries"
+        );
+        assert_eq!(scientific_mathml(0.0, 1), "<mn>0</mn>");
+        assert_eq!(scientific_mathml(f64::NAN, 1), "<mn>NaN</mn>");
+        assert_eq!(
+            scientific_mathml(5.0, 0),
+            format!("<mn>5</mn><mo>×</mo>{}", ten_to("<mn>0</mn>"))
+        );
         assert_eq!(
             escape_html("<a href='x'>&\"</a>"),
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"

@@ -3,13 +3,18 @@
 use plotters::prelude::*;
 
 use super::{Caption, figure};
-use crate::course::plot::{self, AxisSpec, DrawResult, Layout, Overlay, Swatch, Ticks};
+use crate::course::plot::{
+    self, AxisSpec, DrawResult, Layout, LegendPlace, Overlay, Swatch, Ticks,
+};
+use crate::course::typography::{group_thousands, scientific};
 
 /// How a [`lines`] chart draws its series.
 #[derive(Debug, Clone, Copy)]
 pub struct Lines<'a> {
     /// The title of the y axis.
     pub y_label: &'a str,
+    /// The title of the legend (shown when there are several series).
+    pub legend_title: &'a str,
     /// A log10 y axis (for losses) instead of a linear one.
     pub log_y: bool,
     /// The iterations between two values of a series: value `i` is at iteration
@@ -22,6 +27,7 @@ impl Default for Lines<'_> {
     fn default() -> Self {
         Self {
             y_label: "value",
+            legend_title: "",
             log_y: false,
             x_every: 1.0,
         }
@@ -31,10 +37,59 @@ impl Default for Lines<'_> {
 /// One series of a [`lines`] chart: its legend label, colour and values.
 pub type Series<'a> = (&'a str, RGBColor, &'a [f64]);
 
-/// A line chart of several series against the iteration, drawn as `options` say.
+/// How many decades a log axis reaches above the highest starting value of its series: a
+/// series that climbs further is diverging, and is cut off at the axis with a note rather
+/// than flatten every other series into the bottom edge.
+pub const HEADROOM_DECADES: f64 = 1.0;
+
+/// A curve cut at the top of the axis: the pieces inside it, and where it first left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clipped {
+    /// The runs of points at or below the top, each ending or starting on the top edge where
+    /// the curve crosses it.
+    pub pieces: Vec<Vec<(f64, f64)>>,
+    /// Where the curve first leaves: the index of its first point above the top, and the `x`
+    /// at which it crosses the top (that point's own `x` if the curve starts above).
+    pub exit: Option<(usize, f64)>,
+}
+
+/// Cut `points` at `top`: a segment that crosses it is interpolated to the crossing, and
+/// points above it are dropped.
+pub fn clip_above(points: &[(f64, f64)], top: f64) -> Clipped {
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current: Vec<(f64, f64)> = Vec::new();
+    let mut exit = None;
+    let mut prev: Option<(f64, f64)> = None;
+    for (i, &(x, y)) in points.iter().enumerate() {
+        let crossing = |(px, py): (f64, f64)| (px + (x - px) * (top - py) / (y - py), top);
+        if y <= top {
+            if let Some(p) = prev.filter(|p| p.1 > top) {
+                current.push(crossing(p));
+            }
+            current.push((x, y));
+        } else {
+            let cross = prev.filter(|p| p.1 <= top).map(crossing);
+            exit.get_or_insert((i, cross.map_or(x, |c| c.0)));
+            current.extend(cross);
+            if !current.is_empty() {
+                pieces.push(std::mem::take(&mut current));
+            }
+        }
+        prev = Some((x, y));
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    Clipped { pieces, exit }
+}
+
+/// A line chart of several series against the iteration, drawn as `options` say. On a log
+/// axis the top is at most [`HEADROOM_DECADES`] above the highest first value; a series that
+/// climbs beyond it is cut where it leaves the axis, with a note of the value it reached.
 pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResult<String> {
     let Lines {
         y_label,
+        legend_title,
         log_y,
         x_every,
     } = *options;
@@ -52,6 +107,16 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
         });
     if !lo.is_finite() || !hi.is_finite() {
         (lo, hi) = (0.0, 1.0);
+    }
+    if log_y {
+        let first = series
+            .iter()
+            .filter_map(|s| s.2.first().map(|v| tf(*v)))
+            .filter(|v| v.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        if first.is_finite() {
+            hi = hi.min(first.ceil() + HEADROOM_DECADES);
+        }
     }
     let y = if log_y {
         let (a, b) = (lo.floor() as i32, hi.ceil().max(lo.floor() + 1.0) as i32);
@@ -71,23 +136,107 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
         AxisSpec::linear(lo - pad, hi + pad, 6, y_label)
     };
     let x = AxisSpec::linear(0.0, n as f64 * x_every, 8, "iteration");
-    figure((760, 360), caption, |root| {
-        let mut chart = plot::chart(root, "", &x, &y, Layout::default())?;
+    // Several series get a legend to the right of the plot, so the figure grows to make room.
+    let keyed = series.len() > 1;
+    let width = if keyed { 860 } else { 760 };
+    figure((width, 360), caption, |root| {
+        let (plot_area, _legend_area) = root.split_horizontally(700);
+        let area = if keyed { &plot_area } else { root };
+        let chart = plot::chart(area, "", &x, &y, Layout::default())?;
         let mut legend = Vec::new();
-        for (label, colour, data) in series {
+        let mut overlay = Overlay::default();
+        for (i, (label, colour, data)) in series.iter().enumerate() {
             let pts: Vec<(f64, f64)> = data
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (i as f64 * x_every, tf(*v)))
                 .filter(|p| p.1.is_finite())
                 .collect();
-            plot::draw_line(&mut chart, &pts, colour.stroke_width(2))?;
-            legend.push((label.to_string(), *colour, Swatch::Line));
+            let clipped = clip_above(&pts, y.range.1);
+            for piece in &clipped.pieces {
+                overlay.polyline(&chart, piece, *colour, 2.5, plot::dash(i));
+            }
+            if let Some((k, edge)) = clipped.exit {
+                // `pts` skips non-finite values, so go back to the data by the iteration.
+                let at = pts.get(k).map_or(0.0, |p| p.0);
+                let value = data
+                    .get((at / x_every).round() as usize)
+                    .copied()
+                    .unwrap_or(f64::NAN);
+                let iteration = group_thousands(&format!("{at:.0}"));
+                overlay.exit_note(
+                    &chart,
+                    (edge, y.range.1),
+                    *colour,
+                    &format!(
+                        "{label} leaves the axis: {} at iteration {iteration}",
+                        scientific(value, 1)
+                    ),
+                );
+            }
+            legend.push((label.to_string(), *colour, Swatch::Line(plot::dash(i))));
         }
-        let mut overlay = Overlay::default();
-        if series.len() > 1 {
-            overlay.legend(&chart, &legend);
+        if keyed {
+            overlay.legend(&chart, legend_title, &legend, LegendPlace::Right);
         }
         Ok(overlay)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::figures::test_caption;
+
+    #[test]
+    fn clipping_cuts_at_the_crossing_and_resumes() {
+        let c = clip_above(&[(0.0, 0.0), (1.0, 2.0), (2.0, 4.0), (3.0, 0.0)], 1.0);
+        assert_eq!(c.exit, Some((1, 0.5)));
+        assert_eq!(
+            c.pieces,
+            vec![vec![(0.0, 0.0), (0.5, 1.0)], vec![(2.75, 1.0), (3.0, 0.0)]]
+        );
+        let inside = [(0.0, 0.0), (1.0, 1.0)];
+        assert_eq!(clip_above(&inside, 1.0).pieces, vec![inside.to_vec()]);
+        assert_eq!(clip_above(&inside, 1.0).exit, None);
+        let above = clip_above(&[(0.0, 5.0), (1.0, 6.0)], 1.0);
+        assert!(above.pieces.is_empty());
+        assert_eq!(above.exit, Some((0, 0.0)));
+        assert!(clip_above(&[], 1.0).pieces.is_empty());
+    }
+
+    #[test]
+    fn a_diverging_series_is_cut_with_a_note() {
+        // The variant's gradient descent: 7.8e11, then 1.7e243 (then it stopped).
+        let rprop: Vec<f64> = (0..50).map(|i| 7.8e11 * 0.5_f64.powi(i)).collect();
+        let descent = [7.8e11, 1.7e243];
+        let options = Lines {
+            y_label: "loss",
+            legend_title: "optimiser",
+            log_y: true,
+            ..Lines::default()
+        };
+        let svg = lines(
+            &test_caption(),
+            &options,
+            &[
+                ("Rprop", RGBColor(31, 119, 180), &rprop),
+                ("gradient descent", RGBColor(200, 100, 0), &descent),
+            ],
+        )
+        .unwrap();
+        assert!(
+            svg.contains(">\n10¹³\n<"),
+            "the axis ends a decade above the start"
+        );
+        assert!(!svg.contains("10¹⁴"), "and goes no higher");
+        assert!(
+            svg.contains("gradient descent leaves the axis: 1.7×10²⁴³ at iteration 1"),
+            "{svg}"
+        );
+        std::fs::write("../../target/course-test/diverging.svg", &svg).unwrap_or(());
+        // Converging series keep the axis they had.
+        let svg = lines(&test_caption(), &options, &[("Rprop", BLACK, &rprop)]).unwrap();
+        assert!(!svg.contains("leaves the axis"));
+    }
 }

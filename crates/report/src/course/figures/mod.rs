@@ -52,6 +52,35 @@ fn test_caption() -> Caption {
     }
 }
 
+/// Fail unless every text in `svg` is drawn at least [`plot::MIN_TEXT_PX`] pixels tall,
+/// percentage sizes (the subscripts) resolved against their `<text>`.
+#[cfg(test)]
+fn assert_text_readable(svg: &str) {
+    fn size_after(tag: &str) -> Option<&str> {
+        let at = tag.find("font-size=\"")? + "font-size=\"".len();
+        tag[at..].split('"').next()
+    }
+    let mut texts = 0;
+    for chunk in svg.split("<text").skip(1) {
+        let (open, rest) = chunk.split_once('>').unwrap();
+        let own: f64 = size_after(open).unwrap().parse().unwrap();
+        assert!(own >= plot::MIN_TEXT_PX, "text at {own} px: <text{open}>");
+        let body = rest.split("</text>").next().unwrap();
+        for tspan in body.split("<tspan").skip(1) {
+            let tag = tspan.split('>').next().unwrap();
+            if let Some(p) = size_after(tag).and_then(|v| v.strip_suffix('%')) {
+                let px = own * p.parse::<f64>().unwrap() / 100.0;
+                assert!(
+                    px >= plot::MIN_TEXT_PX,
+                    "subscript at {px} px in <text{open}>"
+                );
+            }
+        }
+        texts += 1;
+    }
+    assert!(texts > 0, "a figure without text");
+}
+
 /// An empty `<g>` naming a panel's plotting area in pixels (`data-plot-box`: left top right
 /// bottom) and its axis ranges (`data-x-range`, `data-y-range`: low high), so the page's
 /// script can map a click to data coordinates; `extra` adds attributes. It draws nothing.

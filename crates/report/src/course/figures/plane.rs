@@ -5,7 +5,8 @@ use plotters::prelude::*;
 
 use super::{Caption, figure};
 use crate::course::plot::{
-    self, Area, AxisSpec, DrawResult, Field, Layout, Overlay, Swatch, Ticks, diverging,
+    self, Area, AxisSpec, DrawResult, Field, LEGEND_ROW, Layout, LegendPlace, Overlay, Swatch,
+    Ticks, diverging,
 };
 
 /// A classifier's output over the plane, sampled on a grid.
@@ -92,7 +93,12 @@ fn plane_panel(
     let (wx, wy) = spec.window;
     let x = AxisSpec::linear(wx[0], wx[1], 7, "x₁");
     let y = AxisSpec::linear(wy[0], wy[1], 7, "x₂");
-    let mut chart = plot::chart(area, spec.caption, &x, &y, Layout::default())?;
+    let layout = Layout {
+        top: LEGEND_ROW.unsigned_abs(),
+        ..Layout::default()
+    };
+    // The panel's name goes into the legend row, not above it, so the two never collide.
+    let mut chart = plot::chart(area, "", &x, &y, layout)?;
     super::plot_area_marker(
         overlay,
         &chart,
@@ -127,12 +133,15 @@ fn plane_panel(
             .collect();
         overlay.segments(&chart, &moves, BLACK, 1.0);
     }
+    overlay.panel_title(&chart, spec.caption);
     overlay.legend(
         &chart,
+        "label",
         &[
-            ("label −1".into(), CLASS_COLOURS[0], Swatch::Dot),
-            ("label +1".into(), CLASS_COLOURS[1], Swatch::Dot),
+            ("−1".into(), CLASS_COLOURS[0], Swatch::Dot),
+            ("+1".into(), CLASS_COLOURS[1], Swatch::Dot),
         ],
+        LegendPlace::Above,
     );
     Ok(())
 }
@@ -160,7 +169,7 @@ pub fn plane(
 ) -> DrawResult<String> {
     let top = plane.map_or(1.0, PlaneView::colour_range);
     let width = if plane.is_some() { 630 } else { 520 };
-    figure((width, 520), caption, |root| {
+    figure((width, 544), caption, |root| {
         let mut overlay = Overlay::default();
         let spec = PanelSpec {
             caption: "",
@@ -191,7 +200,7 @@ pub fn before_after(
     labels: &[f64],
 ) -> DrawResult<String> {
     let top = plane.colour_range();
-    figure((930, 440), caption, |root| {
+    figure((930, 464), caption, |root| {
         let (panels, bar) = root.split_horizontally(820);
         let (left, right) = panels.split_horizontally(410);
         let mut overlay = Overlay::default();
@@ -218,7 +227,7 @@ pub fn before_after(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::figures::{Lines, histogram, lines, test_caption};
+    use crate::course::figures::{Lines, assert_text_readable, histogram, lines, test_caption};
     use unrolled::datasets::gaussian_blobs;
 
     #[test]
@@ -254,6 +263,7 @@ mod tests {
                 y_label: "loss",
                 log_y: true,
                 x_every: 1000.0,
+                ..Lines::default()
             },
             &[("sgd", RGBColor(0, 0, 0), &curve)],
         )
@@ -268,6 +278,9 @@ mod tests {
         let svg4 = histogram(&test_caption(), "output", &edges, &counts).unwrap();
         assert!(histogram(&test_caption(), "output", &edges, &counts[1..]).is_err());
         assert_eq!(plane_view.colour_range(), 6.0, "max |y| = 5.2");
+        for s in [&svg, &svg2, &svg3, &svg4] {
+            assert_text_readable(s);
+        }
         std::fs::write("../../target/course-test/plane.svg", &svg).unwrap_or(());
         std::fs::write("../../target/course-test/before_after.svg", &svg2).unwrap_or(());
         std::fs::write("../../target/course-test/lines.svg", &svg3).unwrap_or(());

@@ -4,7 +4,8 @@ use plotters::prelude::*;
 
 use super::{Caption, figure};
 use crate::course::plot::{
-    self, Area, AxisSpec, DrawResult, Field, Layout, Overlay, Swatch, Ticks, symlog, viridis,
+    self, Area, AxisSpec, DrawResult, Field, Layout, LegendPlace, Overlay, Swatch, Ticks, symlog,
+    viridis,
 };
 use crate::course::typography::{minus, power_of_ten};
 
@@ -25,14 +26,15 @@ pub struct SurfaceView<'a> {
 pub type Mark = (f64, f64);
 
 /// The colours of the six annotated points, in the notebook's order (red, blue, magenta,
-/// cyan, green, yellow), darkened enough to read on white.
+/// cyan, green, yellow), the cyan darkened to teal and the yellow to ochre so that every one
+/// has at least 3:1 contrast on the white figure background.
 pub const MARK_COLOURS: [RGBColor; 6] = [
     RGBColor(214, 39, 40),
     RGBColor(31, 119, 180),
     RGBColor(192, 60, 190),
-    RGBColor(23, 190, 207),
+    RGBColor(0, 131, 143),
     RGBColor(44, 160, 44),
-    RGBColor(230, 200, 20),
+    RGBColor(160, 120, 0),
 ];
 
 /// The colour of the `i`-th annotated point.
@@ -139,7 +141,8 @@ pub fn loss_surface(
     })
 }
 
-/// `∂ξ/∂S_k` against the step `k − L` on a symmetric-log axis, one curve per annotated point.
+/// `∂ξ/∂S_k` against the step `k − L` on a symmetric-log axis, one curve per annotated point,
+/// each in its point's colour and its own dash pattern, with the legend beside the plot.
 pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawResult<String> {
     let steps = curves.iter().map(|c| c.1.len()).max().unwrap_or(1).max(2) - 1;
     let top = curves
@@ -166,7 +169,8 @@ pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawR
     };
     let n = steps as f64;
     let x_ticks = Ticks::linear(-n, 0.0, steps.min(10));
-    figure((760, 400), caption, |root| {
+    figure((860, 420), caption, |root| {
+        let (plot_area, _legend_area) = root.split_horizontally(700);
         let x = AxisSpec {
             range: (0.0, -n),
             ticks: x_ticks.clone(),
@@ -181,8 +185,9 @@ pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawR
             y_area: 64,
             ..Layout::default()
         };
-        let mut chart = plot::chart(root, "", &x, &y, layout)?;
+        let chart = plot::chart(&plot_area, "", &x, &y, layout)?;
         let mut legend = Vec::new();
+        let mut overlay = Overlay::default();
         for (i, (m, values)) in curves.iter().enumerate() {
             let pts: Vec<(f64, f64)> = values
                 .iter()
@@ -190,15 +195,14 @@ pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawR
                 .filter(|(_, v)| v.is_finite())
                 .map(|(k, v)| (k as f64 - (values.len() - 1) as f64, symlog(*v)))
                 .collect();
-            plot::draw_line(&mut chart, &pts, mark_colour(i).stroke_width(2))?;
+            overlay.polyline(&chart, &pts, mark_colour(i), 2.5, plot::dash(i));
             legend.push((
                 format!("({}, {})", num(m.0), num(m.1)),
                 mark_colour(i),
-                Swatch::Line,
+                Swatch::Line(plot::dash(i)),
             ));
         }
-        let mut overlay = Overlay::default();
-        overlay.legend(&chart, &legend);
+        overlay.legend(&chart, "(w_x, w_rec)", &legend, LegendPlace::Right);
         Ok(overlay)
     })
 }
@@ -206,7 +210,7 @@ pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawR
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::figures::test_caption;
+    use crate::course::figures::{assert_text_readable, test_caption};
     use unrolled::datasets::binary_sequences;
     use unrolled::rnn::{
         Grid, OverTimeScale, Weights, gradient_over_time as got, loss_surface as ls,
@@ -223,6 +227,14 @@ mod tests {
         let mut out = vec![0.0; n * n];
         ls(xs, ts, &grid, &mut out).unwrap();
         out.iter().map(|v| *v as f32).collect()
+    }
+
+    #[test]
+    fn mark_colours_read_on_white() {
+        for c in MARK_COLOURS {
+            let ratio = plot::contrast(c, WHITE);
+            assert!(ratio >= plot::MIN_GRAPHIC_CONTRAST, "{c:?}: {ratio:.2}:1");
+        }
     }
 
     #[test]
@@ -258,6 +270,7 @@ mod tests {
             .collect();
         let svg = loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path)).unwrap();
         assert!(svg.len() < 250_000, "{} bytes", svg.len());
+        assert_text_readable(&svg);
         assert!(svg.contains("<polygon"));
         let mut curves = Vec::new();
         for m in marks {
@@ -275,7 +288,30 @@ mod tests {
         let views: Vec<(Mark, &[f64])> = curves.iter().map(|(m, c)| (*m, c.as_slice())).collect();
         let svg = gradient_over_time(&test_caption(), &views).unwrap();
         assert!(svg.len() < 250_000);
+        assert_text_readable(&svg);
         assert!(svg.contains("10⁴"), "symlog ticks");
+        assert!(
+            !svg.contains('_'),
+            "every symbol typeset, no literal underscore"
+        );
+        assert_eq!(
+            svg.matches("stroke-dasharray").count(),
+            2 * 5,
+            "five dashed curves"
+        );
+        assert!(
+            svg.contains(">(<tspan font-style=\"italic\">w</tspan>"),
+            "a legend title"
+        );
+        let legend_x: i32 = svg
+            .split("<text x=\"")
+            .filter(|t| t.contains("(1, 0.5)"))
+            .find_map(|t| t.split('"').next()?.parse().ok())
+            .unwrap();
+        assert!(
+            legend_x > 700,
+            "the legend sits right of the plot, at x = {legend_x}"
+        );
         std::fs::create_dir_all("../../target/course-test").unwrap();
         std::fs::write(
             "../../target/course-test/surface.svg",

@@ -3,7 +3,7 @@
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::prelude::*;
 
-use super::{Area, Chart, DrawResult, FONT, draw_err};
+use super::{Area, CAPTION_SIZE, Chart, DrawResult, FONT, TICK_SIZE, TITLE_SIZE, draw_err};
 use crate::course::typography::{group_thousands, minus, power_of_ten};
 
 /// A linear axis whose ticks are exactly the ones we choose (plotters would pick its own).
@@ -160,14 +160,17 @@ pub struct Layout {
     pub y_area: u32,
     /// Margin around the chart.
     pub margin: u32,
+    /// Extra space above the chart, for a legend row ([`super::LEGEND_ROW`]).
+    pub top: u32,
 }
 
 impl Default for Layout {
     fn default() -> Self {
         Self {
-            x_area: 40,
-            y_area: 56,
+            x_area: 50,
+            y_area: 70,
             margin: 10,
+            top: 0,
         }
     }
 }
@@ -183,10 +186,11 @@ pub fn chart<'a, 'b>(
     let mut builder = ChartBuilder::on(area);
     builder
         .margin(layout.margin)
+        .margin_top(layout.margin + layout.top)
         .x_label_area_size(layout.x_area)
         .y_label_area_size(layout.y_area);
     if !caption.is_empty() {
-        builder.caption(caption, (FONT, 17));
+        builder.caption(caption, (FONT, CAPTION_SIZE));
     }
     let mut chart = builder
         .build_cartesian_2d(
@@ -200,8 +204,8 @@ pub fn chart<'a, 'b>(
         .configure_mesh()
         .bold_line_style(RGBColor(225, 225, 225))
         .axis_style(RGBColor(90, 90, 90))
-        .label_style((FONT, 13))
-        .axis_desc_style((FONT, 14))
+        .label_style((FONT, TICK_SIZE))
+        .axis_desc_style((FONT, TITLE_SIZE))
         .x_desc(x.label.as_str())
         .y_desc(y.label.as_str())
         .x_label_formatter(&x_fmt)

@@ -22,9 +22,9 @@ pub mod contour;
 pub mod overlay;
 
 pub use axes::{Axis, AxisSpec, Layout, Ticks, chart, symlog};
-pub use colour::{colour_bar, diverging, hex, viridis};
+pub use colour::{MIN_GRAPHIC_CONTRAST, colour_bar, contrast, dash, diverging, hex, viridis};
 pub use contour::{Field, band_polygons, draw_bands, draw_level_line};
-pub use overlay::{Overlay, Segment, Swatch};
+pub use overlay::{LEGEND_ROW, LegendPlace, Overlay, Segment, Swatch};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -46,6 +46,20 @@ pub type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Axis, Axis
 
 /// The font family of every label: generic, so no font file is needed or named.
 pub const FONT: &str = "sans-serif";
+
+/// Tick labels, in plotters' units (its SVG backend writes `size / 1.24`): 11.3 px as written. Figures are shown at their own pixel
+/// size (scrolling on narrow screens, never shrunk), so this is the size a reader sees, and
+/// the browser check requires at least 11 px.
+pub const TICK_SIZE: u32 = 14;
+/// Axis titles, in plotters' units: 13.7 px as written, so that their 85 % subscripts
+/// (`w_rec`) still come to 11.6 px.
+pub const TITLE_SIZE: u32 = 17;
+/// Panel captions, in plotters' units: 14.5 px as written.
+pub const CAPTION_SIZE: u32 = 18;
+/// Legend text, in pixels (the overlay writes it directly).
+pub const LEGEND_SIZE: u32 = 13;
+/// The smallest text a figure may show, in CSS pixels: WCAG-minded and the browser check's.
+pub const MIN_TEXT_PX: f64 = 11.0;
 
 /// Drop points that land on the same pixel as the one before.
 pub fn dedup_pixels(chart: &Chart, points: &[(f64, f64)]) -> Vec<(f64, f64)> {

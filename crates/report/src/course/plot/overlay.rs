@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use plotters::prelude::*;
 
-use super::{Chart, FONT, hex};
+use super::{Chart, FONT, LEGEND_SIZE, hex};
 use crate::course::typography::escape_html;
 
 /// A straight segment between two points in data coordinates: `(from, to)`.
@@ -96,47 +96,154 @@ impl Overlay {
         );
     }
 
-    /// A legend box at the top-right corner of `chart`'s plotting area: one swatch per entry.
-    pub fn legend(&mut self, chart: &Chart, entries: &[(String, RGBColor, Swatch)]) {
-        let (x_range, y_range) = (chart.x_range(), chart.y_range());
-        let (right, top) = chart.backend_coord(&(x_range.end, y_range.end));
-        let width = 34
-            + entries
-                .iter()
-                .map(|(label, _, _)| label.chars().count() as i32 * 7)
-                .max()
-                .unwrap_or(0);
-        let height = 8 + 18 * entries.len() as i32;
-        let (x0, y0) = (right - width - 8, top + 8);
+    /// A polyline through `points` (deduplicated to pixels) in `colour`, `width` pixels wide,
+    /// dashed by `dash` (an SVG `stroke-dasharray`; empty for a solid line).
+    pub fn polyline(
+        &mut self,
+        chart: &Chart,
+        points: &[(f64, f64)],
+        colour: RGBColor,
+        width: f64,
+        dash: &str,
+    ) {
+        let mut d = String::new();
+        let mut last = None;
+        for p in points {
+            let px = chart.backend_coord(p);
+            if last != Some(px) {
+                let _ = write!(
+                    d,
+                    "{}{} {}",
+                    if last.is_none() { 'M' } else { 'L' },
+                    px.0,
+                    px.1
+                );
+                last = Some(px);
+            }
+        }
+        if d.is_empty() {
+            return;
+        }
+        let dash = if dash.is_empty() {
+            String::new()
+        } else {
+            format!(" stroke-dasharray=\"{dash}\"")
+        };
         let _ = writeln!(
             self.svg,
-            "<rect x=\"{x0}\" y=\"{y0}\" width=\"{width}\" height=\"{height}\" fill=\"#ffffff\" fill-opacity=\"0.9\" stroke=\"#888888\"/>"
+            "<path d=\"{d}\" stroke=\"{}\" stroke-width=\"{width}\"{dash} stroke-linejoin=\"round\" fill=\"none\"/>",
+            hex(colour)
         );
-        for (i, (label, colour, swatch)) in entries.iter().enumerate() {
-            let y = y0 + 13 + 18 * i as i32;
-            let c = hex(*colour);
-            match swatch {
-                Swatch::Line => {
-                    let _ = writeln!(
-                        self.svg,
-                        "<path d=\"M{} {y}h18\" stroke=\"{c}\" stroke-width=\"2\"/>",
-                        x0 + 6
-                    );
-                }
-                Swatch::Dot => {
-                    let _ = writeln!(
-                        self.svg,
-                        "<circle cx=\"{}\" cy=\"{y}\" r=\"4.5\" fill=\"{c}\" stroke=\"#000000\"/>",
-                        x0 + 15
-                    );
-                }
-            }
+    }
+
+    /// A legend with a `title`, outside `chart`'s plotting area so it hides no data: beside
+    /// it on the right ([`LegendPlace::Right`]: one entry a row; the figure must leave about
+    /// 160 pixels there) or in a row just above it ([`LegendPlace::Above`]: the chart needs
+    /// [`LEGEND_ROW`] pixels of top margin).
+    pub fn legend(
+        &mut self,
+        chart: &Chart,
+        title: &str,
+        entries: &[(String, RGBColor, Swatch)],
+        place: LegendPlace,
+    ) {
+        let (x_range, y_range) = (chart.x_range(), chart.y_range());
+        let (right, top) = chart.backend_coord(&(x_range.end, y_range.end));
+        let text = |svg: &mut String, x: i32, y: i32, weight: &str, label: &str| {
             let _ = writeln!(
-                self.svg,
-                "<text x=\"{}\" y=\"{y}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"12\" fill=\"#222222\">{}</text>",
-                x0 + 30,
+                svg,
+                "<text x=\"{x}\" y=\"{y}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"{LEGEND_SIZE}\"{weight} fill=\"#222222\">{}</text>",
                 escape_html(label)
             );
+        };
+        match place {
+            LegendPlace::Right => {
+                let x0 = right + 14;
+                text(&mut self.svg, x0, top + 8, " font-weight=\"bold\"", title);
+                for (i, (label, colour, swatch)) in entries.iter().enumerate() {
+                    let y = top + 30 + 20 * i as i32;
+                    self.swatch(x0, y, *colour, *swatch);
+                    text(&mut self.svg, x0 + 34, y, "", label);
+                }
+            }
+            LegendPlace::Above => {
+                // Right-aligned: entries from the right edge leftwards, the title last.
+                let y = top - LEGEND_ROW / 2;
+                let mut x = right;
+                for (label, colour, swatch) in entries.iter().rev() {
+                    x -= text_width(label) + 34 + 12;
+                    self.swatch(x, y, *colour, *swatch);
+                    text(&mut self.svg, x + 34, y, "", label);
+                }
+                let x = x - text_width(title) - 8;
+                text(&mut self.svg, x, y, " font-weight=\"bold\"", title);
+            }
+        }
+    }
+
+    /// A note where a curve leaves the top of `chart`: an upward triangle in the curve's
+    /// `colour` on the edge at `at`, and `text` beside it inside the plot (left of the
+    /// triangle when it is in the right half).
+    pub fn exit_note(&mut self, chart: &Chart, at: (f64, f64), colour: RGBColor, text: &str) {
+        let (x, y) = chart.backend_coord(&at);
+        let (left, _) = chart.backend_coord(&(chart.x_range().start, at.1));
+        let (right, _) = chart.backend_coord(&(chart.x_range().end, at.1));
+        let _ = writeln!(
+            self.svg,
+            "<path d=\"M{x} {y}l6 10h-12z\" fill=\"{}\" stroke=\"#000000\" stroke-width=\"0.8\"/>",
+            hex(colour)
+        );
+        let (tx, anchor) = if x - left > (right - left) / 2 {
+            (x - 10, "end")
+        } else {
+            (x + 10, "start")
+        };
+        let _ = writeln!(
+            self.svg,
+            "<text x=\"{tx}\" y=\"{}\" dy=\"0.35em\" text-anchor=\"{anchor}\" font-family=\"{FONT}\" font-size=\"{LEGEND_SIZE}\" fill=\"#222222\">{}</text>",
+            y + 12,
+            escape_html(text)
+        );
+    }
+
+    /// A panel's name, bold, at the left end of the legend row above `chart` (where a
+    /// [`LegendPlace::Above`] legend leaves room for it).
+    pub fn panel_title(&mut self, chart: &Chart, title: &str) {
+        if title.is_empty() {
+            return;
+        }
+        let (left, top) = chart.backend_coord(&(chart.x_range().start, chart.y_range().end));
+        let _ = writeln!(
+            self.svg,
+            "<text x=\"{left}\" y=\"{}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"{}\" font-weight=\"bold\" fill=\"#222222\">{}</text>",
+            top - LEGEND_ROW / 2,
+            LEGEND_SIZE + 1,
+            escape_html(title)
+        );
+    }
+
+    /// A legend swatch 28 pixels wide starting at `x`, centred on `y`.
+    fn swatch(&mut self, x: i32, y: i32, colour: RGBColor, swatch: Swatch) {
+        let c = hex(colour);
+        match swatch {
+            Swatch::Line(dash) => {
+                let dash = if dash.is_empty() {
+                    String::new()
+                } else {
+                    format!(" stroke-dasharray=\"{dash}\"")
+                };
+                let _ = writeln!(
+                    self.svg,
+                    "<path d=\"M{x} {y}h28\" stroke=\"{c}\" stroke-width=\"2.5\"{dash}/>"
+                );
+            }
+            Swatch::Dot => {
+                let _ = writeln!(
+                    self.svg,
+                    "<circle cx=\"{}\" cy=\"{y}\" r=\"5\" fill=\"{c}\" stroke=\"#000000\"/>",
+                    x + 14
+                );
+            }
         }
     }
 
@@ -151,11 +258,29 @@ impl Overlay {
     }
 }
 
+/// The height of a legend row above a chart ([`LegendPlace::Above`]), in pixels.
+pub const LEGEND_ROW: i32 = 24;
+
+/// A generous estimate of a legend label's width in pixels at [`LEGEND_SIZE`] (no font is
+/// measured, so nothing depends on the fonts installed).
+fn text_width(label: &str) -> i32 {
+    label.chars().count() as i32 * 8
+}
+
+/// Where a legend goes: always outside the plotting area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegendPlace {
+    /// To the right of the plotting area, one entry a row.
+    Right,
+    /// In one row above the plotting area, right-aligned.
+    Above,
+}
+
 /// What a legend entry shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Swatch {
-    /// A short line.
-    Line,
+    /// A short line, dashed by an SVG `stroke-dasharray` (empty: solid).
+    Line(&'static str),
     /// A disc.
     Dot,
 }
