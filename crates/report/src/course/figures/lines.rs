@@ -15,6 +15,9 @@ pub struct Lines<'a> {
     /// The iterations between two values of a series: value `i` is at iteration
     /// `i · x_every` (a loss recorded every 1000 steps has `x_every` 1000).
     pub x_every: f64,
+    /// Mark the plotting area for the page's script (`data-plot-box`; a log axis adds
+    /// `data-y-log`, its y range then in log10 units).
+    pub marked: bool,
 }
 
 impl Default for Lines<'_> {
@@ -24,6 +27,7 @@ impl Default for Lines<'_> {
             y_label: "value",
             log_y: false,
             x_every: 1.0,
+            marked: false,
         }
     }
 }
@@ -37,6 +41,7 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
         y_label,
         log_y,
         x_every,
+        marked,
     } = *options;
     let n = series.iter().map(|s| s.2.len()).max().unwrap_or(1).max(2) - 1;
     let tf = |v: f64| if log_y { v.max(1e-300).log10() } else { v };
@@ -85,6 +90,10 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
             legend.push((label.to_string(), *colour, Swatch::Line));
         }
         let mut overlay = Overlay::default();
+        if marked {
+            let log = if log_y { " data-y-log=\"10\"" } else { "" };
+            super::plot_area_marker(&mut overlay, &chart, log);
+        }
         if series.len() > 1 {
             overlay.legend(&chart, &legend);
         }

@@ -254,6 +254,7 @@ mod tests {
                 y_label: "loss",
                 log_y: true,
                 x_every: 1000.0,
+                marked: false,
             },
             &[("sgd", RGBColor(0, 0, 0), &curve)],
         )
