@@ -13,6 +13,8 @@ const PAGE = {{ {
 const { core, f64, error } = await loadCore("{{ wasm('backprop') }}");
 /** Steps per animation frame while playing. */
 const STEPS_PER_FRAME = 500;
+/** Image pixels per grid value along each axis: the bands are cut from the grid interpolated bilinearly between its values. */
+const SCALE = 4;
 /** The output bands' colours (the figure's diverging map) at their stops. */
 const STOPS = [[84, 130, 196], [170, 198, 232], [247, 247, 247], [246, 196, 150], [221, 132, 62]];
 
@@ -65,8 +67,22 @@ if (area) {
   make("rect", { x: area.left, y: area.top, width: area.right - area.left, height: area.bottom - area.top }, clip, SVG_NS);
   const layer = make("g", { "clip-path": "url(#explorer-mlp-clip)", "aria-hidden": "true" }, svg, SVG_NS);
   const canvas = document.createElement("canvas");
-  canvas.width = n;
-  canvas.height = n;
+  const m = n * SCALE;
+  canvas.width = m;
+  canvas.height = m;
+  // The bands' colours as the image's 32-bit pixels (RGBA in memory order).
+  const bands = Uint32Array.from({ length: 12 }, (_, i) => {
+    const [r, g, b] = colour(i / 11);
+    return new Uint32Array(new Uint8Array([r, g, b, 255]).buffer)[0];
+  });
+  // Pixel c's centre in grid steps, clamped to the grid: its lower grid index and the upper's weight.
+  const cells = new Int32Array(m);
+  const weights = new Float64Array(m);
+  for (let c = 0; c < m; c++) {
+    const g = Math.min(n - 1, Math.max(0, (c + 0.5) / SCALE - 0.5));
+    cells[c] = Math.min(n - 2, Math.floor(g));
+    weights[c] = g - cells[c];
+  }
 
   const form = controls(figure, "Train the MLP in the page",
     "Play trains the net from its seeded start with the core's SGD, in this page; the loss figure above draws this run's mean loss in orange over the course's. " +
@@ -114,14 +130,20 @@ if (area) {
     const grid = f64(core.mlp_grid_values(), n * n);
     const lines = f64(core.mlp_segments(), 4 * segments);
     const ctx = canvas.getContext("2d");
-    const image = ctx.createImageData(n, n);
-    for (let k = 0; k < n * n; k++) {
-      // Band of the figure's 12 equal bands over [-top, top]; row 0 of the grid is the bottom.
-      const band = Math.min(11, Math.max(0, Math.floor(((grid[k] + top) / (2 * top)) * 12)));
-      const [r, g, b] = colour(band / 11);
-      const row = n - 1 - Math.floor(k / n);
-      const o = 4 * (row * n + (k % n));
-      image.data.set([r, g, b, 255], o);
+    const image = ctx.createImageData(m, m);
+    const pixels = new Uint32Array(image.data.buffer);
+    for (let py = 0; py < m; py++) {
+      const [i, fy] = [cells[m - 1 - py], weights[m - 1 - py]]; // row 0 of the grid is the bottom
+      for (let px = 0; px < m; px++) {
+        const fx = weights[px];
+        const k = i * n + cells[px];
+        const below = grid[k] + (grid[k + 1] - grid[k]) * fx;
+        const above = grid[k + n] + (grid[k + n + 1] - grid[k + n]) * fx;
+        const y = below + (above - below) * fy;
+        // Band of the figure's 12 equal bands over [-top, top].
+        const band = Math.min(11, Math.max(0, Math.floor(((y + top) / (2 * top)) * 12)));
+        pixels[py * m + px] = bands[Number.isNaN(band) ? 0 : band];
+      }
     }
     ctx.putImageData(image, 0, 0);
     const h = (hi - lo) / (n - 1);
@@ -135,7 +157,7 @@ if (area) {
     }
     const [blue, orange] = drawPoints();
     layer.replaceChildren();
-    make("image", { href: canvas.toDataURL(), x: u0, y: v0, width: u1 - u0, height: v1 - v0, preserveAspectRatio: "none", style: "image-rendering: pixelated" }, layer, SVG_NS);
+    make("image", { href: canvas.toDataURL(), x: u0, y: v0, width: u1 - u0, height: v1 - v0, preserveAspectRatio: "none" }, layer, SVG_NS);
     make("path", { d, fill: "none", stroke: "#000000", "stroke-width": "2" }, layer, SVG_NS);
     make("path", { d: blue, stroke: "#143c8c", "stroke-opacity": "0.5", "stroke-width": "4", "stroke-linecap": "round", fill: "none" }, layer, SVG_NS);
     make("path", { d: orange, stroke: "#aa3c00", "stroke-opacity": "0.5", "stroke-width": "4", "stroke-linecap": "round", fill: "none" }, layer, SVG_NS);

@@ -100,3 +100,34 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
         Ok(overlay)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page's script finds the marked chart's plotting area, its log axis in log10 units.
+    #[test]
+    fn only_a_marked_chart_names_its_plotting_area() {
+        let curve = [10.0, 1.0, 0.1];
+        let draw = |marked, log_y| {
+            let options = Lines {
+                log_y,
+                x_every: 100.0,
+                marked,
+                ..Lines::default()
+            };
+            lines(
+                &super::super::test_caption(),
+                &options,
+                &[("l", BLACK, &curve)],
+            )
+            .unwrap()
+        };
+        assert!(!draw(false, true).contains("data-plot-box"));
+        let svg = draw(true, true);
+        assert_eq!(svg.matches("data-plot-box").count(), 1);
+        assert!(svg.contains("data-x-range=\"0 200\" data-y-range=\"-1 1\" data-y-log=\"10\""));
+        let svg = draw(true, false);
+        assert!(svg.contains("data-plot-box") && !svg.contains("data-y-log"));
+    }
+}
