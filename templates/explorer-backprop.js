@@ -49,11 +49,11 @@ function lossCurve() {
     box,
     line,
     clear() { losses.length = 0; d = ""; line.setAttribute("d", ""); },
-    /** Append the loss at `step` (drawn once per frame by `draw`). */
+    /** Append the loss at `step` (drawn once per frame by `draw`; past the axis's end, kept but not drawn, so a long run does not grow the path). */
     add(step, loss) {
       losses.push(loss);
       const [u, v] = box.toPixel(step, y(loss));
-      if (Number.isFinite(v)) d += `${d ? "L" : "M"}${u.toFixed(2)} ${v.toFixed(2)}`;
+      if (step <= box.x1 && Number.isFinite(v)) d += `${d ? "L" : "M"}${u.toFixed(2)} ${v.toFixed(2)}`;
     },
     draw() { line.setAttribute("d", d); },
   };
