@@ -44,16 +44,22 @@ function lossCurve() {
   // The log axis's y range is in log10 units.
   const y = (loss) => (box.yLog ? Math.log10(Math.max(loss, 1e-300)) : loss);
   let d = "";
+  let last = -Infinity;
   return {
     losses,
     box,
     line,
-    clear() { losses.length = 0; d = ""; line.setAttribute("d", ""); },
-    /** Append the loss at `step` (drawn once per frame by `draw`; past the axis's end, kept but not drawn, so a long run does not grow the path). */
+    clear() { losses.length = 0; d = ""; last = -Infinity; line.setAttribute("d", ""); },
+    /**
+     * Append the loss at `step` (drawn once per frame by `draw`). Past the axis's end only the
+     * first point is drawn, for the clipped segment to the edge; the rest are kept, not drawn,
+     * so a long run does not grow the path.
+     */
     add(step, loss) {
       losses.push(loss);
       const [u, v] = box.toPixel(step, y(loss));
-      if (step <= box.x1 && Number.isFinite(v)) d += `${d ? "L" : "M"}${u.toFixed(2)} ${v.toFixed(2)}`;
+      if (last <= box.x1 && Number.isFinite(v)) d += `${d ? "L" : "M"}${u.toFixed(2)} ${v.toFixed(2)}`;
+      last = step;
     },
     draw() { line.setAttribute("d", d); },
   };

@@ -170,6 +170,15 @@ const text = (page) => page.evaluate(() => {
   };
   await curveAfter(5000);
   await curveAfter(steps);
+  // Past the axis's end the losses are kept but the path grows no more.
+  const long = await page.evaluate((n) => {
+    globalThis.unrolledExplorer.mlpLossBits(n);
+    return globalThis.unrolledExplorer.mlpCurve();
+  }, steps + 10 * every);
+  const vertices = (long?.d ?? '').split(/[ML]/).filter(Boolean).length;
+  if (long?.losses.length !== steps / every + 11 || vertices !== steps / every + 1) {
+    fail(`backprop.html: ${steps + 10 * every} steps keep ${long?.losses.length} losses and draw ${vertices}`);
+  } else console.log(`ok     backprop.html: past the axis's end the curve keeps every loss and draws no more`);
   const form = page.locator('figure[data-explorer="mlp"] + form.explorer');
   await form.getByRole('button', { name: 'Reset' }).click();
   await form.getByRole('button', { name: 'Play' }).click();
