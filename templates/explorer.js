@@ -34,6 +34,7 @@ function plotAreas(svg) {
     return {
       left, top, right, bottom, x0, x1, y0, y1,
       colourTop: Number(g.dataset.colourTop),
+      yLog: g.dataset.yLog === "10",
       toPixel: (x, y) => [
         left + ((x - x0) / (x1 - x0)) * (right - left),
         bottom - ((y - y0) / (y1 - y0)) * (bottom - top),

@@ -4,7 +4,10 @@
 //   native core ends from the same start (`cargo run --example native_rprop`); an
 //   out-of-range η⁻ shows the core's own message;
 // - lesson 2: the MLP's loss after the course's SGD steps in the page is bit for bit the
-//   loss results.json holds; Play and dragging a point run without an error;
+//   loss results.json holds; the live loss curve holds, bit for bit, results.json's history
+//   (after a few steps and after all of them) and its drawn last point is that loss; Play and
+//   dragging a point run without an error; the arrow keys move the selected point in the
+//   core and say so in the live region;
 // - no console error, no request beyond the page; with JavaScript off every page has the same
 //   text as with it, less the explorers' controls.
 // Usage: node explorer.mjs <pages dir> (run from the workspace root, which holds Cargo.toml)
@@ -134,11 +137,48 @@ const text = (page) => page.evaluate(() => {
 // ─── Lesson 2 ───
 {
   const { page, context } = await open('backprop.html');
-  const steps = results.backprop.mlp.settings.iterations;
-  const got = await page.evaluate((n) => globalThis.unrolledExplorer.mlpLossBits(n), steps);
-  const expected = hex(results.backprop.mlp.final_loss);
-  if (got !== expected) fail(`backprop.html: the MLP's loss after ${steps} steps is ${got}, results.json has ${expected}`);
-  else console.log(`ok     backprop.html: the MLP's loss after ${steps} steps in the page = results.json, bit for bit`);
+  const mlp = results.backprop.mlp;
+  const steps = mlp.settings.iterations;
+  const every = mlp.settings.record_every;
+  // The curve after `n` steps: results.json's record at every multiple of `record_every` up to
+  // `n` (the final loss at the end), and the drawn path ends on the last of them.
+  const curveAfter = async (n) => {
+    const loss = await page.evaluate((k) => globalThis.unrolledExplorer.mlpLossBits(k), n);
+    const curve = await page.evaluate(() => globalThis.unrolledExplorer.mlpCurve());
+    const records = [...mlp.loss_history, mlp.final_loss].slice(0, n / every + 1).map(hex);
+    const differ = records.findIndex((b, i) => curve?.losses[i] !== b);
+    const box = await page.evaluate(() => {
+      const g = document.querySelector('figure[data-explorer="mlp-loss"] svg [data-plot-box]');
+      return g && { box: g.dataset.plotBox, x: g.dataset.xRange, y: g.dataset.yRange, log: g.dataset.yLog };
+    });
+    if (!box || box.log !== '10') return fail(`backprop.html: the loss figure has no log-axis plot marker (${JSON.stringify(box)})`);
+    const [l, t, r, b] = box.box.split(' ').map(Number);
+    const [x0, x1] = box.x.split(' ').map(Number);
+    const [y0, y1] = box.y.split(' ').map(Number);
+    const last = records.at(-1);
+    const value = Buffer.from(last, 'hex').readDoubleBE(0);
+    const want = [l + ((n - x0) / (x1 - x0)) * (r - l), b - ((Math.log10(value) - y0) / (y1 - y0)) * (b - t)];
+    const drawn = (curve?.d ?? '').split(/[ML]/).filter(Boolean).map((p) => p.split(' ').map(Number));
+    const end = drawn.at(-1) ?? [NaN, NaN];
+    if (loss !== last || !curve || curve.losses.length !== records.length || differ >= 0 || drawn.length !== records.length) {
+      fail(`backprop.html: after ${n} steps the loss is ${loss} and the curve holds ${curve?.losses.length} losses (${drawn.length} drawn), first difference from results.json at ${differ} of ${records.length}`);
+    } else if (Math.abs(end[0] - want[0]) > 0.01 || Math.abs(end[1] - want[1]) > 0.01) {
+      fail(`backprop.html: after ${n} steps the curve ends at (${end}), the loss ${value} is at (${want})`);
+    } else {
+      console.log(`ok     backprop.html: after ${n} steps the loss and all ${records.length} points of the live curve = results.json bit for bit, drawn to (${end})`);
+    }
+  };
+  await curveAfter(5000);
+  await curveAfter(steps);
+  // Past the axis's end the losses are kept but the path grows no more.
+  const long = await page.evaluate((n) => {
+    globalThis.unrolledExplorer.mlpLossBits(n);
+    return globalThis.unrolledExplorer.mlpCurve();
+  }, steps + 10 * every);
+  const vertices = (long?.d ?? '').split(/[ML]/).filter(Boolean).length;
+  if (long?.losses.length !== steps / every + 11 || vertices !== steps / every + 1) {
+    fail(`backprop.html: ${steps + 10 * every} steps keep ${long?.losses.length} losses and draw ${vertices}`);
+  } else console.log(`ok     backprop.html: past the axis's end the curve keeps every loss and draws no more`);
   const form = page.locator('figure[data-explorer="mlp"] + form.explorer');
   await form.getByRole('button', { name: 'Reset' }).click();
   await form.getByRole('button', { name: 'Play' }).click();
@@ -159,6 +199,23 @@ const text = (page) => page.evaluate(() => {
   await page.mouse.down();
   await page.mouse.move(at[0] + 30, at[1] - 20, { steps: 3 });
   await page.mouse.up();
+  // The keyboard: focus the figure, select the next point, move it right and (ten times) up.
+  const svg = page.locator('figure[data-explorer="mlp"] svg');
+  await svg.focus();
+  await page.keyboard.press('n');
+  const before = await page.evaluate(() => globalThis.unrolledExplorer.mlpPoint(1));
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowUp');
+  const moved = await page.evaluate(() => globalThis.unrolledExplorer.mlpPoint(1));
+  const said = await form.locator('output').textContent();
+  const [bx, by] = before.map((b) => Buffer.from(b, 'hex').readDoubleBE(0));
+  const [mx, my] = moved.map((b) => Buffer.from(b, 'hex').readDoubleBE(0));
+  const ring = await page.evaluate(() => document.querySelectorAll('figure[data-explorer="mlp"] svg g[aria-hidden] circle').length);
+  if (mx !== bx + 0.1 || my !== by + 1 || !/^Moved point 2 of \d+ /.test(said) || ring !== 1) {
+    fail(`backprop.html: the arrow keys moved point 2 from (${bx}, ${by}) to (${mx}, ${my}), said "${said}", ${ring} rings`);
+  } else {
+    console.log(`ok     backprop.html: the arrow keys move the selected point in the core and announce it ("${said}")`);
+  }
   await context.close();
   const on = await open('backprop.html');
   const withScript = await text(on.page);

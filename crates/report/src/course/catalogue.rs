@@ -81,7 +81,10 @@ pub fn figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
         "backprop-mlp-plane",
         net_plane(l, &l.mlp, "the 2-5-5-1 MLP"),
     )?;
-    add("backprop-mlp-loss", net_loss(&l.mlp, "the 2-5-5-1 MLP"))?;
+    add(
+        "backprop-mlp-loss",
+        net_loss(&l.mlp, "the 2-5-5-1 MLP", true),
+    )?;
     add("backprop-mlp-histogram", backprop_mlp_histogram(l))?;
     add(
         "backprop-deep-plane",
@@ -89,7 +92,7 @@ pub fn figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
     )?;
     add(
         "backprop-deep-loss",
-        net_loss(&l.deep_relu, "the deep all-ReLU net"),
+        net_loss(&l.deep_relu, "the deep all-ReLU net", false),
     )?;
     Ok(out)
 }
@@ -221,11 +224,13 @@ fn window(l: &BackpropResults) -> ([f64; 2], [f64; 2]) {
 }
 
 /// A loss history recorded every `every` iterations, on a log axis.
-fn convergence(caption: &Caption, history: &[f64], every: u64) -> DrawResult<String> {
+/// `marked` for a curve the page's script draws on.
+fn convergence(caption: &Caption, history: &[f64], every: u64, marked: bool) -> DrawResult<String> {
     let options = Lines {
         y_label: "mean loss",
         log_y: true,
         x_every: every as f64,
+        marked,
         ..Lines::default()
     };
     figures::lines(caption, &options, &[("loss", LOSS, history)])
@@ -259,7 +264,12 @@ fn linear_loss(run: &LinearRun, loss: &str) -> DrawResult<String> {
         title: format!("Convergence of SGD with {loss}"),
         alt: "The mean loss over all training points against the iteration, on a logarithmic axis.",
     };
-    convergence(&caption, &run.loss_history, run.settings.record_every)
+    convergence(
+        &caption,
+        &run.loss_history,
+        run.settings.record_every,
+        false,
+    )
 }
 
 fn backprop_optimise_data(l: &BackpropResults) -> DrawResult<String> {
@@ -292,12 +302,18 @@ fn net_plane(l: &BackpropResults, run: &NetRun, net: &str) -> DrawResult<String>
     )
 }
 
-fn net_loss(run: &NetRun, net: &str) -> DrawResult<String> {
+/// `marked` for the MLP's, which the page's explorer redraws as it trains.
+fn net_loss(run: &NetRun, net: &str, marked: bool) -> DrawResult<String> {
     let caption = Caption {
         title: format!("Convergence of SGD on {net}"),
         alt: "The mean squared loss over all training points against the iteration, on a logarithmic axis.",
     };
-    convergence(&caption, &run.loss_history, run.settings.record_every)
+    convergence(
+        &caption,
+        &run.loss_history,
+        run.settings.record_every,
+        marked,
+    )
 }
 
 fn backprop_mlp_histogram(l: &BackpropResults) -> DrawResult<String> {

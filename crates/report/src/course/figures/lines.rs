@@ -20,6 +20,9 @@ pub struct Lines<'a> {
     /// The iterations between two values of a series: value `i` is at iteration
     /// `i · x_every` (a loss recorded every 1000 steps has `x_every` 1000).
     pub x_every: f64,
+    /// Mark the plotting area for the page's script (`data-plot-box`; a log axis adds
+    /// `data-y-log`, its y range then in log10 units).
+    pub marked: bool,
 }
 
 impl Default for Lines<'_> {
@@ -30,6 +33,7 @@ impl Default for Lines<'_> {
             legend_title: "",
             log_y: false,
             x_every: 1.0,
+            marked: false,
         }
     }
 }
@@ -92,6 +96,7 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
         legend_title,
         log_y,
         x_every,
+        marked,
     } = *options;
     let n = series.iter().map(|s| s.2.len()).max().unwrap_or(1).max(2) - 1;
     let tf = |v: f64| if log_y { v.max(1e-300).log10() } else { v };
@@ -176,6 +181,10 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
             }
             legend.push((label.to_string(), *colour, Swatch::Line(plot::dash(i))));
         }
+        if marked {
+            let log = if log_y { " data-y-log=\"10\"" } else { "" };
+            super::plot_area_marker(&mut overlay, &chart, log);
+        }
         if keyed {
             overlay.legend(&chart, legend_title, &legend, LegendPlace::Right);
         }
@@ -238,5 +247,26 @@ mod tests {
         // Converging series keep the axis they had.
         let svg = lines(&test_caption(), &options, &[("Rprop", BLACK, &rprop)]).unwrap();
         assert!(!svg.contains("leaves the axis"));
+    }
+
+    /// The page's script finds the marked chart's plotting area, its log axis in log10 units.
+    #[test]
+    fn only_a_marked_chart_names_its_plotting_area() {
+        let curve = [10.0, 1.0, 0.1];
+        let draw = |marked, log_y| {
+            let options = Lines {
+                log_y,
+                x_every: 100.0,
+                marked,
+                ..Lines::default()
+            };
+            lines(&test_caption(), &options, &[("l", BLACK, &curve)]).unwrap()
+        };
+        assert!(!draw(false, true).contains("data-plot-box"));
+        let svg = draw(true, true);
+        assert_eq!(svg.matches("data-plot-box").count(), 1);
+        assert!(svg.contains("data-x-range=\"0 200\" data-y-range=\"-1 1\" data-y-log=\"10\""));
+        let svg = draw(true, false);
+        assert!(svg.contains("data-plot-box") && !svg.contains("data-y-log"));
     }
 }
