@@ -30,11 +30,7 @@ impl Config {
                 "expected a whole number in [2, 1000]",
             )?;
             for (k, range) in [("overview", data.overview), ("zoom", data.zoom)] {
-                check(
-                    range.iter().all(|v| v.is_finite()) && range[0] < range[1],
-                    key(k),
-                    "expected [min, max] with finite min < max",
-                )?;
+                drawable_range(range, &key(k))?;
             }
         }
         let gc = &l1.gradient_check;
@@ -104,11 +100,7 @@ impl BackpropConfig {
             "backprop.samples_per_class".into(),
             "expected a whole number in [1, 1000000]",
         )?;
-        check(
-            self.plane.iter().all(|v| v.is_finite()) && self.plane[0] < self.plane[1],
-            "backprop.plane".into(),
-            "expected [min, max] with finite min < max",
-        )?;
+        drawable_range(self.plane, "backprop.plane")?;
         check(
             (2..=1000).contains(&self.plane_points),
             "backprop.plane_points".into(),
@@ -180,6 +172,28 @@ fn positive(v: f64, key: &str) -> Result<(), Error> {
         v.is_finite() && v > 0.0,
         key.into(),
         "expected a finite number > 0",
+    )
+}
+
+/// The narrowest range a figure is drawn over, relative to its magnitude: about 8 ULPs of an
+/// `f32` (the RNN's surfaces are computed in single precision), far above where the axis
+/// ticks stop being distinct numbers.
+const MIN_RELATIVE_WIDTH: f64 = 1e-6;
+
+/// `[min, max]` finite, `min < max`, the width finite and at least [`MIN_RELATIVE_WIDTH`]
+/// times the larger magnitude, so the range can be drawn.
+fn drawable_range(range: [f64; 2], key: &str) -> Result<(), Error> {
+    let [lo, hi] = range;
+    check(
+        lo.is_finite() && hi.is_finite() && lo < hi,
+        key.into(),
+        "expected [min, max] with finite min < max",
+    )?;
+    let width = hi - lo;
+    check(
+        width.is_finite() && width >= MIN_RELATIVE_WIDTH * lo.abs().max(hi.abs()),
+        key.into(),
+        "expected [min, max] with a finite width max - min of at least 1e-6 times the larger of |min| and |max| (narrower cannot be drawn)",
     )
 }
 
