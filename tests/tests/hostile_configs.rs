@@ -267,3 +267,24 @@ fn values_past_each_limit_are_refused_by_key() {
         assert!(err.message.contains(limit), "{text}: {err}");
     }
 }
+
+/// A dataset of huge (but single-precision) values: the runs blow up, and the course is still
+/// complete, its blow-ups recorded as results.
+#[test]
+fn dataset_of_huge_values_runs() {
+    let data_dir = scratch("huge-data");
+    let data = data_dir.join("big.json");
+    let row = vec![1e30; 10];
+    let file = serde_json::json!({ "X": vec![row; 20], "t": vec![1e31; 20] });
+    std::fs::write(&data, file.to_string()).unwrap();
+    let config = format!(
+        "[rnn.binary]\nfile = '{}'\n\n[rnn.variant]\nfile = \"\"\n",
+        data.display()
+    );
+    let (results, rnn, _) = runs_config("huge", &config);
+    assert!(results.contains("null"), "no blow-up recorded");
+    assert!(
+        rnn.trim_end().ends_with("</html>"),
+        "rnn.html is incomplete"
+    );
+}
