@@ -255,3 +255,49 @@ fn backprop_zero_record_every() {
         "backprop.mlp.record_every",
     );
 }
+
+/// `config` is refused naming `key` on the line of `needle`, with the narrow-range message,
+/// in well under the time a hung tick generator would take.
+fn refused_as_too_narrow(name: &str, text: &str, needle: &str, key: &str) {
+    let start = std::time::Instant::now();
+    let (err, path) = fails(name, Some(text), &[]);
+    assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+    assert_names(&err, &path, line_of(text, needle), key);
+    assert!(err.message.contains("narrower cannot be drawn"), "{err}");
+}
+
+#[test]
+fn overview_too_narrow_to_draw() {
+    let text = course_with(
+        "surface_points = 100\n# The ranges of w_x and w_rec the loss surface is drawn over. Each must be finite, and its width\n# at least 1e-6 times its larger end (about 8 steps of single precision): narrower cannot be drawn.\noverview = [-3, 3]",
+        "surface_points = 100\noverview = [1, 1.0000000000000002]",
+    );
+    refused_as_too_narrow(
+        "overview-narrow",
+        &text,
+        "overview = [1, 1.0",
+        "rnn.binary.overview",
+    );
+}
+
+#[test]
+fn plane_too_narrow_to_draw() {
+    let text = course_with("plane = [-5, 8]", "plane = [1e18, 1.0000000000000002e18]");
+    refused_as_too_narrow("plane-narrow", &text, "plane = [1e18", "backprop.plane");
+}
+
+#[test]
+fn zoom_with_an_infinite_width() {
+    let text = course_with(
+        "surface_points = 50\noverview = [-3, 3]\nzoom = [-0.1, 2.1]",
+        "surface_points = 50\noverview = [-3, 3]\nzoom = [-1.7e308, 1.7e308]",
+    );
+    let (err, path) = fails("zoom-infinite", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "zoom = [-1.7e308"),
+        "rnn.variant.zoom",
+    );
+    assert!(err.message.contains("a finite width"), "{err}");
+}

@@ -78,12 +78,20 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
         let (mut xs, mut ts) = (None, None);
         while let Some(k) = map.next_key::<String>()? {
             match k.as_str() {
+                // A second `X` or `t` is refused: keeping either copy silently would hide a
+                // file put together by hand that holds two datasets.
                 "X" => {
                     self.key.set("X");
+                    if xs.is_some() {
+                        return Err(de::Error::duplicate_field("X"));
+                    }
                     xs = Some(map.next_value::<Rows>()?.0);
                 }
                 "t" => {
                     self.key.set("t");
+                    if ts.is_some() {
+                        return Err(de::Error::duplicate_field("t"));
+                    }
                     ts = Some(map.next_value::<Vec<Number>>()?);
                 }
                 _ => {
@@ -106,8 +114,21 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
     }
 }
 
-/// A JSON number (integer or float) as `f64`; anything else is an error saying so.
+/// A JSON number (integer or float) as `f64`; anything else is an error saying so, and so is
+/// a number outside the `f32` range, which the RNN runs in (it would be infinite there).
 struct Number(f64);
+
+/// `v` as a [`Number`] if it is finite in single precision.
+fn in_f32_range<E: de::Error>(v: f64) -> Result<Number, E> {
+    if v.abs() <= f64::from(f32::MAX) {
+        Ok(Number(v))
+    } else {
+        Err(E::custom(format!(
+            "{v} is outside the single-precision range the course runs in (|value| <= {:e})",
+            f32::MAX
+        )))
+    }
+}
 
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -117,14 +138,14 @@ impl<'de> Deserialize<'de> for Number {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a number")
             }
-            fn visit_f64<E>(self, v: f64) -> Result<Number, E> {
-                Ok(Number(v))
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
+                in_f32_range(v)
             }
-            fn visit_i64<E>(self, v: i64) -> Result<Number, E> {
-                Ok(Number(v as f64))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
+                in_f32_range(v as f64)
             }
-            fn visit_u64<E>(self, v: u64) -> Result<Number, E> {
-                Ok(Number(v as f64))
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
+                in_f32_range(v as f64)
             }
         }
         d.deserialize_f64(V)
@@ -227,6 +248,31 @@ mod tests {
                 ts: vec![1.0, 2.0]
             })
         );
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_with_line_and_key() {
+        let e = parse(
+            "{\"X\": [[0, 1]],\n \"t\": [1],\n \"X\": [[1, 1]]}",
+            "d.json",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(3), Some("X")), "{e}");
+        assert!(e.message.contains("duplicate field `X`"), "{e}");
+        let e = parse("{\"t\": [1], \"X\": [[0, 1]], \"t\": [2]}", "d.json").unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("t"), "{e}");
+        assert!(e.message.contains("duplicate field `t`"), "{e}");
+    }
+
+    #[test]
+    fn values_beyond_single_precision_are_refused_with_line_and_key() {
+        let e = parse("{\"X\": [[0, 1],\n [1e39, 1]],\n \"t\": [1, 2]}", "d.json").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("X")), "{e}");
+        assert!(e.to_string().starts_with("d.json:2: key `X`: 1000000000000000000000000000000000000000 is outside the single-precision range"), "{e}");
+        let e = parse("{\"X\": [[0, 1]],\n \"t\": [-1e300]}", "d.json").unwrap_err();
+        assert_eq!((e.line, e.key.as_deref()), (Some(2), Some("t")), "{e}");
+        // The largest single-precision value itself is accepted.
+        assert!(parse("{\"X\": [[3.4028234663852886e38]], \"t\": [0]}", "d.json").is_ok());
     }
 
     #[test]

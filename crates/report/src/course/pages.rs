@@ -91,6 +91,19 @@ pub fn figure_numbers() -> BTreeMap<String, String> {
     numbers
 }
 
+/// What a number filter shows for a value that was not finite (`null` in results.json): the
+/// run recorded a blow-up, and the page says so around it instead of failing to render.
+pub const NOT_FINITE: &str = "\u{2014}";
+
+/// `Some(f)` for a number, `None` for `none` (a non-finite value in the results), else an error.
+fn finite_or_none(v: &Value) -> Result<Option<f64>, Error> {
+    if v.is_none() {
+        Ok(None)
+    } else {
+        number(v).map(Some)
+    }
+}
+
 fn number(v: &Value) -> Result<f64, Error> {
     f64::try_from(v.clone()).map_err(|_| {
         Error::new(
@@ -203,14 +216,14 @@ pub fn environment_from(
     env.add_filter(
         "fixed",
         |v: Value, digits: usize| -> Result<String, Error> {
-            Ok(minus(&format!("{:.*}", digits, number(&v)?)))
+            Ok(finite_or_none(&v)?.map_or(NOT_FINITE.into(), |x| minus(&format!("{x:.digits$}"))))
         },
     );
     env.add_filter("num", |v: Value| -> Result<String, Error> {
-        Ok(minus(&format!("{}", number(&v)?)))
+        Ok(finite_or_none(&v)?.map_or(NOT_FINITE.into(), |x| minus(&format!("{x}"))))
     });
     env.add_filter("sig", |v: Value, digits: usize| -> Result<String, Error> {
-        Ok(minus(&significant(number(&v)?, digits)))
+        Ok(finite_or_none(&v)?.map_or(NOT_FINITE.into(), |x| minus(&significant(x, digits))))
     });
     let reference: serde_json::Value = serde_json::from_str(NOTEBOOK_REFERENCE).map_err(|e| {
         ReportError::dataset(e.to_string()).in_file("data/reference/rnn_binary_seed1.json")
@@ -224,7 +237,7 @@ pub fn environment_from(
         Value::from_serialize(&variant["expected"]),
     );
     env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
-        Ok(scientific(number(&v)?, digits))
+        Ok(finite_or_none(&v)?.map_or(NOT_FINITE.into(), |x| scientific(x, digits)))
     });
     // Inside an equation: MathML, which the math expansion puts in an `<mrow>` (see
     // `math::MATHML_FILTER`), so `$\eta = {{ x | sci_math(0) }}$` reads η = 10⁻⁷.
@@ -442,6 +455,22 @@ fn fill_toc(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_filters_show_a_non_finite_value_as_a_dash() {
+        let mut env = environment(BTreeMap::new()).unwrap();
+        env.add_template(
+            "d.html",
+            "{{ x | fixed(2) }} {{ x | sci(1) }} {{ x | sig(3) }} {{ x | num }}",
+        )
+        .unwrap();
+        let t = env.get_template("d.html").unwrap();
+        // results.json holds a non-finite value as null, which the page sees as none.
+        let none = minijinja::context! { x => Value::from(()) };
+        assert_eq!(t.render(none).unwrap(), ["\u{2014}"; 4].join(" "));
+        // Anything else that is not a number is still a template error.
+        assert!(t.render(minijinja::context! { x => "1" }).is_err());
+    }
 
     #[test]
     fn strict_undefined_and_autoescape() {

@@ -57,6 +57,9 @@ pub struct Ticks {
 
 impl Ticks {
     /// Ticks at "nice" round steps (1, 2 or 5 times a power of ten), about `n` of them.
+    ///
+    /// At most `2n + 3` whatever the range: one too narrow for its magnitude (where `k += 1`
+    /// no longer changes `k · step`) or not finite gives fewer ticks, never an endless loop.
     pub fn linear(lo: f64, hi: f64, n: usize) -> Self {
         let raw = (hi - lo) / n.max(1) as f64;
         let mag = 10f64.powf(raw.log10().floor());
@@ -69,7 +72,11 @@ impl Ticks {
             + usize::from(step / mag == 2.5 && mag <= 1.0);
         let mut at = Vec::new();
         let mut k = (lo / step).ceil();
-        while k * step <= hi + step * 1e-9 {
+        let most = 2 * n.max(1) + 3;
+        while k * step <= hi + step * 1e-9 && at.len() < most {
+            if at.last() == Some(&(k * step)) {
+                break;
+            }
             at.push(k * step);
             k += 1.0;
         }
@@ -218,6 +225,24 @@ pub fn chart<'a, 'b>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_are_bounded_for_any_range() {
+        // Past 2^53 `k += 1` stops changing `k`: this used to loop until out of memory.
+        for (lo, hi) in [
+            (1.0, 1.0000000000000002),
+            (1e18, 1.0000000000000002e18),
+            (1e300, 1e300),
+            (-1.7e308, 1.7e308),
+            (0.0, f64::INFINITY),
+            (f64::NAN, 1.0),
+            (5.0, 1.0),
+        ] {
+            let t = Ticks::linear(lo, hi, 6);
+            assert!(t.at.len() <= 15, "{lo} {hi}: {}", t.at.len());
+            assert_eq!(t.at.len(), t.labels.len());
+        }
+    }
 
     #[test]
     fn ticks_are_round_and_labelled() {
