@@ -54,8 +54,12 @@ impl Checkout {
             let entry = entry.unwrap();
             std::fs::copy(entry.path(), root.join("templates").join(entry.file_name())).unwrap();
         }
-        for file in ["course.toml", "data/reference/rnn_binary_seed1.json"] {
-            std::fs::copy(workspace().join(file), root.join(file)).unwrap();
+        std::fs::copy(workspace().join("course.toml"), root.join("course.toml")).unwrap();
+        // Every dataset course.toml may name (the notebooks' own draws).
+        for entry in std::fs::read_dir(workspace().join("data/reference")).unwrap() {
+            let entry = entry.unwrap();
+            let to = root.join("data/reference").join(entry.file_name());
+            std::fs::copy(entry.path(), to).unwrap();
         }
         Self { root }
     }
