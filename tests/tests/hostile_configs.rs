@@ -14,21 +14,12 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The course's two reference datasets as absolute paths, so a config written into a scratch
-/// folder reads the same data as the checked-in one.
-fn dataset_tables() -> String {
-    let data = common::root().join("data/reference");
-    format!(
-        "[rnn.binary]\nfile = '{}'\n\n[rnn.variant]\nfile = '{}'\n",
-        data.join("rnn_binary_seed1.json").display(),
-        data.join("rnn_variant_seed1.json").display()
-    )
-}
-
 /// A complete course rendered from the checked-in config with `extra` laid over it: the three
 /// pages and `results.json`, as (results.json, rnn.html, backprop.html).
 fn runs(name: &str, extra: &str) -> (String, String, String) {
-    runs_config(name, &format!("{}\n{extra}", dataset_tables()))
+    // Written into a scratch folder, the config leaves `file` out: the course's own datasets,
+    // compiled in with course.toml, are used, not paths beside the scratch config.
+    runs_config(name, extra)
 }
 
 /// A complete course rendered from the config `text` (which names no dataset file), as

@@ -495,6 +495,14 @@ fn fault_sweep_over_every_operation_of_writing_a_course() {
         std::fs::remove_dir_all(&dir).unwrap();
         let ops = counter.count;
         assert!(ops > 10, "{:?}", counter.log);
+        // Every file of the course is its own write, so a fault can fall between any two.
+        for file in ["results.json", "index.html", "rnn.html", "backprop.html"] {
+            let writes = counter
+                .log
+                .iter()
+                .filter(|op| op.starts_with("write ") && op.ends_with(&format!("/{file}")));
+            assert_eq!(writes.count(), 1, "{file}: {:?}", counter.log);
+        }
         for mode in ["before", "after", "crash"] {
             for k in 0..ops {
                 let (dir, old) = prepare("fault", before);

@@ -3,8 +3,8 @@
 //! [`run`] takes a [`Config`] (read with [`Config::load`]; the checked-in `course.toml` holds
 //! the notebooks' values) and runs every experiment of both lessons with the `f64` core, in a
 //! fixed order, into [`Results`]: the numbers the course shows, each under a stable name.
-//! [`write_results`] writes them as `results.json`, byte-identical for the same config on
-//! every run and machine (no timestamps, no paths of this machine, no hash maps).
+//! [`generate`] writes them as `results.json` beside the course pages, byte-identical for the
+//! same config on every run and machine (no timestamps, no paths of this machine, no hash maps).
 //!
 //! The modules follow the data: each imports only the ones before it.
 //!
@@ -75,16 +75,3 @@ pub fn generate_with_notices(
 
 /// The name of the results file in the output folder.
 pub const RESULTS_FILE: &str = "results.json";
-
-/// Write `results` to `out_dir/results.json`, creating `out_dir` if needed.
-pub fn write_results(results: &Results, out_dir: &Path) -> Result<(), Error> {
-    let text = json::to_string(results)
-        .map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        Error::io(format!("cannot create the output folder: {e}"))
-            .in_file(out_dir.display().to_string())
-    })?;
-    let path = out_dir.join(RESULTS_FILE);
-    std::fs::write(&path, text)
-        .map_err(|e| Error::io(format!("cannot write: {e}")).in_file(path.display().to_string()))
-}

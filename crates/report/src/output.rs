@@ -67,8 +67,6 @@ pub trait Fs {
     fn remove_dir_all(&mut self, path: &Path) -> io::Result<()>;
     /// Open (creating if needed) the lock file `path` for [`File::lock`].
     fn open_lock(&mut self, path: &Path) -> io::Result<File>;
-    /// Run `step`, which writes files by its own means (the course renderer), as one operation.
-    fn step(&mut self, step: &mut dyn FnMut() -> Result<(), Error>) -> Result<(), Error>;
 }
 
 /// The file system itself.
@@ -120,9 +118,6 @@ impl Fs for RealFs {
             .create(true)
             .truncate(false)
             .open(path)
-    }
-    fn step(&mut self, step: &mut dyn FnMut() -> Result<(), Error>) -> Result<(), Error> {
-        step()
     }
 }
 
@@ -245,17 +240,6 @@ impl Fs for FailAt {
             RealFs.open_lock(path)
         })
     }
-    fn step(&mut self, step: &mut dyn FnMut() -> Result<(), Error>) -> Result<(), Error> {
-        match self.tick("step (render the course)".into()) {
-            Ok(()) => step(),
-            Err(fault) => {
-                if self.after && !self.crash {
-                    step()?;
-                }
-                Err(Error::io(fault))
-            }
-        }
-    }
 }
 
 impl<F: Fs + ?Sized> Fs for &mut F {
@@ -294,9 +278,6 @@ impl<F: Fs + ?Sized> Fs for &mut F {
     }
     fn open_lock(&mut self, path: &Path) -> io::Result<File> {
         (**self).open_lock(path)
-    }
-    fn step(&mut self, step: &mut dyn FnMut() -> Result<(), Error>) -> Result<(), Error> {
-        (**self).step(step)
     }
 }
 
@@ -923,15 +904,17 @@ pub fn write_course(
 ) -> Result<Rendered, Error> {
     let text = json::to_string(results)
         .map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;
-    let path = dir.join(RESULTS_FILE);
-    fs.write(&path, text.as_bytes())
-        .map_err(|e| fs_error("cannot write", &path, &e))?;
-    let mut rendered = None;
-    fs.step(&mut || {
-        rendered = Some(course::render_with_templates(results, dir, templates)?);
-        Ok(())
-    })?;
-    rendered.ok_or_else(|| Error::render("the course renderer did not run"))
+    // Everything is drawn in memory first; then each file is one write, so a fault can strike
+    // between any two of them.
+    let (rendered, pages) = course::draw(results, templates, text.len())?;
+    for (name, bytes) in std::iter::once((RESULTS_FILE, text.as_str()))
+        .chain(pages.iter().map(|(page, html)| (*page, html.as_str())))
+    {
+        let path = dir.join(name);
+        fs.write(&path, bytes.as_bytes())
+            .map_err(|e| fs_error("cannot write", &path, &e))?;
+    }
+    Ok(rendered)
 }
 
 #[cfg(test)]

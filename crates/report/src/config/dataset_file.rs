@@ -18,10 +18,18 @@ pub struct SequenceFile {
     pub ts: Vec<f64>,
 }
 
-/// Read the dataset at `path`; `shown` is how errors name it.
+/// Read the dataset at `path`; `shown` (the path as the config writes it) is how errors name
+/// it, and a read error also says where it was looked for.
 pub fn read(path: &Path, shown: &str) -> Result<SequenceFile, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("cannot read the dataset: {e}")).in_file(shown))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let message = if Path::new(shown) == path {
+            format!("cannot read the dataset: {e}")
+        } else {
+            let at = path.display();
+            format!("cannot read the dataset (looked for it at `{at}`, beside the config): {e}")
+        };
+        Error::io(message).in_file(shown)
+    })?;
     parse(&text, shown)
 }
 

@@ -15,8 +15,11 @@
 //!   switches the binary dataset to the seeded generator too.
 //! - **Sequence length.** The core fixes `L` at compile time; lengths 10 and 20 (the notebooks')
 //!   are compiled in, any other is a config error.
-//! - **Relative paths** (`file`) are resolved against the config file's folder and reported as
-//!   written, so nothing machine-specific reaches the results.
+//! - **Relative paths** (`file`) a user's config writes are resolved against that config's
+//!   folder and reported as written, so nothing machine-specific reaches the results; an error
+//!   says where the file was looked for. The datasets course.toml itself names are compiled in
+//!   with it ([`COURSE_DATASETS`]): a config elsewhere that leaves `file` out gets the course's
+//!   data, not a path that only exists beside course.toml.
 
 pub mod dataset_file;
 mod toml_lines;
@@ -36,6 +39,19 @@ pub const SUPPORTED_SEQUENCE_LENGTHS: [usize; 2] = [10, 20];
 /// The course's config as checked in: the one place its values are written. It is compiled in
 /// as the defaults of every key a user's config leaves out.
 pub const COURSE_TOML: &str = include_str!("../../../../course.toml");
+
+/// The dataset files course.toml names, compiled in beside it: (path as course.toml writes
+/// it, the file's text). A test keeps this list equal to course.toml's `file` keys.
+pub const COURSE_DATASETS: [(&str, &str); 2] = [
+    (
+        "data/reference/rnn_binary_seed1.json",
+        include_str!("../../../../data/reference/rnn_binary_seed1.json"),
+    ),
+    (
+        "data/reference/rnn_variant_seed1.json",
+        include_str!("../../../../data/reference/rnn_variant_seed1.json"),
+    ),
+];
 
 /// The whole configuration of a course run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,7 +120,8 @@ pub struct SequenceDataConfig {
     pub overview: [f64; 2],
     /// `[min, max]` of both weights in the zoomed grid.
     pub zoom: [f64; 2],
-    /// The data read from `file` by [`Config::load`].
+    /// The data read from `file`: by [`Config::parse`] when `file` is course.toml's own (from
+    /// [`COURSE_DATASETS`]), else by [`Config::load`].
     #[serde(skip)]
     pub loaded: Option<SequenceFile>,
 }
@@ -248,9 +265,16 @@ impl Config {
         Ok(config)
     }
 
-    /// The course's own config, `course.toml` as compiled in, validated.
+    /// The course's own config, `course.toml` as compiled in, validated, with the datasets it
+    /// names (compiled in too, [`COURSE_DATASETS`]).
     pub fn course() -> Result<Self, Error> {
-        Self::parse(COURSE_TOML, "course.toml")
+        let mut config = Self::parse(COURSE_TOML, "course.toml")?;
+        for data in [&mut config.rnn.binary, &mut config.rnn.variant] {
+            if data.loaded.is_none() {
+                data.loaded = data.file.as_deref().map(course_dataset).transpose()?;
+            }
+        }
+        Ok(config)
     }
 
     /// Parse and validate config text; `file` names it in errors. Dataset files are not read.
@@ -262,7 +286,7 @@ impl Config {
         let user: toml::Table = toml::from_str(text).map_err(|e| toml_error(&e, text, file))?;
         let mut merged: toml::Table = toml::from_str(COURSE_TOML)
             .map_err(|e| toml_error(&e, COURSE_TOML, "course.toml (compiled in)"))?;
-        merge(&mut merged, user);
+        merge(&mut merged, user.clone());
         let merged_text = toml::to_string(&merged).map_err(|e| {
             Error::config(format!("cannot merge over course.toml: {e}")).in_file(file)
         })?;
@@ -276,9 +300,20 @@ impl Config {
             err.key = key;
             err
         })?;
-        for data in [&mut config.rnn.binary, &mut config.rnn.variant] {
+        for (name, data) in [
+            ("binary", &mut config.rnn.binary),
+            ("variant", &mut config.rnn.variant),
+        ] {
             if data.file.as_deref() == Some("") {
                 data.file = None;
+            }
+            let written = user
+                .get("rnn")
+                .and_then(|l| l.get(name))
+                .and_then(|d| d.get("file"))
+                .is_some();
+            if !written {
+                data.loaded = data.file.as_deref().map(course_dataset).transpose()?;
             }
         }
         config.validate().map_err(|e| {
@@ -291,7 +326,8 @@ impl Config {
         Ok(config)
     }
 
-    /// Read the dataset files named in the config and check their shape against it.
+    /// Read the dataset files the user's config names (resolved against [`Config::base_dir`])
+    /// and check every dataset's shape against the config.
     fn load_files(&mut self, text: &str, config_file: &str) -> Result<(), Error> {
         let base = self.base_dir.clone();
         for (name, data) in [
@@ -299,7 +335,10 @@ impl Config {
             ("variant", &mut self.rnn.variant),
         ] {
             let Some(file) = &data.file else { continue };
-            let loaded = dataset_file::read(&base.join(file), file)?;
+            let loaded = match data.loaded.take() {
+                Some(compiled_in) => compiled_in,
+                None => dataset_file::read(&base.join(file), file)?,
+            };
             let shape_error = |k: &str, message: String| {
                 let key = format!("rnn.{name}.{k}");
                 Error::dataset(message)
@@ -331,6 +370,20 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// One of course.toml's own datasets, from its compiled-in text.
+fn course_dataset(path: &str) -> Result<SequenceFile, Error> {
+    let (_, text) = COURSE_DATASETS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .ok_or_else(|| {
+            Error::config(format!(
+                "course.toml names the dataset `{path}`, which is not compiled in (add it to COURSE_DATASETS)"
+            ))
+            .in_file("course.toml")
+        })?;
+    dataset_file::parse(text, path)
 }
 
 /// Lay `over` onto `base` key by key: tables merge, any other value replaces.
@@ -367,7 +420,11 @@ mod tests {
         // Read without merging: every key of the config is written in course.toml.
         let config: Config = toml::from_str(COURSE_TOML).unwrap();
         assert_eq!(config.validate(), Ok(()));
-        assert_eq!(Config::course().unwrap(), config);
+        let mut course = Config::course().unwrap();
+        for data in [&mut course.rnn.binary, &mut course.rnn.variant] {
+            data.loaded = None;
+        }
+        assert_eq!(course, config);
     }
 
     #[test]
@@ -379,10 +436,48 @@ mod tests {
         expected.rnn.binary.seed = 2;
         assert_eq!(config, expected);
         assert_eq!(Config::parse("", "empty.toml").unwrap(), course);
+        assert!(course.rnn.binary.loaded.is_some() && course.rnn.variant.loaded.is_some());
         let bom = Config::parse("\u{feff}[backprop]\ndata_seed = 3\n", "bom.toml").unwrap();
         assert_eq!(bom.backprop.data_seed, 3);
         let generated = Config::parse("[rnn.binary]\nfile = \"\"\n", "gen.toml").unwrap();
         assert_eq!(generated.rnn.binary.file, None);
+    }
+
+    #[test]
+    fn every_dataset_course_toml_names_is_compiled_in_and_matches_its_file() {
+        let course: toml::Table = toml::from_str(COURSE_TOML).unwrap();
+        let named: Vec<&str> = ["binary", "variant"]
+            .iter()
+            .filter_map(|d| course["rnn"][d].get("file").and_then(|f| f.as_str()))
+            .filter(|f| !f.is_empty())
+            .collect();
+        let compiled: Vec<&str> = COURSE_DATASETS.iter().map(|(p, _)| *p).collect();
+        assert_eq!(named, compiled);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        for (path, text) in COURSE_DATASETS {
+            assert_eq!(std::fs::read_to_string(root.join(path)).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn a_config_elsewhere_that_leaves_file_out_gets_the_course_data() {
+        let dir =
+            std::env::temp_dir().join(format!("unrolled-config-elsewhere-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("mine.toml");
+        std::fs::write(&path, "[rnn.binary]\nseed = 2\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        let course = Config::course().unwrap();
+        assert_eq!(config.rnn.binary.loaded, course.rnn.binary.loaded);
+        assert_eq!(config.rnn.binary.loaded.as_ref().unwrap().xs.len(), 20);
+        assert!(config.rnn.variant.loaded.is_some());
+        // A file the user names is looked for beside their config, and the error says where.
+        std::fs::write(&path, "[rnn.binary]\nfile = \"data.json\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err();
+        assert_eq!(err.file.as_deref(), Some("data.json"), "{err}");
+        let looked = dir.join("data.json").display().to_string();
+        assert!(err.message.contains(&looked), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -136,16 +136,60 @@ pub fn render(results: &Results, out_dir: &Path) -> Result<Rendered, Error> {
 }
 
 /// [`render`] with the templates read from the folder `templates` at run time (`None`: the
-/// compiled-in ones), as [`pages::environment_from`] reads them.
+/// compiled-in ones), as [`pages::environment_from`] reads them. Files already in `out_dir`
+/// count towards the folder's budget.
 pub fn render_with_templates(
     results: &Results,
     out_dir: &Path,
     templates: Option<&Path>,
 ) -> Result<Rendered, Error> {
+    let folder_error = |what: &str, e: std::io::Error| {
+        Error::io(format!("{what}: {e}")).in_file(out_dir.display().to_string())
+    };
+    std::fs::create_dir_all(out_dir).map_err(|e| folder_error("cannot create the folder", e))?;
+    let mut other_files = 0;
+    for entry in
+        std::fs::read_dir(out_dir).map_err(|e| folder_error("cannot list the folder", e))?
+    {
+        let entry = entry.map_err(|e| folder_error("cannot list the folder", e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !pages::PAGES.iter().any(|(page, _)| *page == name) {
+            let meta = entry.metadata().map_err(|e| {
+                Error::io(format!("cannot read: {e}")).in_file(entry.path().display().to_string())
+            })?;
+            other_files += usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        }
+    }
+    let (rendered, html_pages) = draw(results, templates, other_files)?;
+    for (page, html) in html_pages {
+        let path = out_dir.join(page);
+        std::fs::write(&path, &html).map_err(|e| {
+            Error::io(format!("cannot write: {e}")).in_file(path.display().to_string())
+        })?;
+    }
+    Ok(rendered)
+}
+
+/// The pages of the course drawn in memory: each page's file name and HTML.
+pub type Pages = Vec<(&'static str, String)>;
+
+/// The course's pages drawn in memory from `results`: each page's file name and HTML, and
+/// their sizes. `other_files` is the size of what else the output folder will hold
+/// (`results.json`), counted in the folder's budget. Nothing is written.
+///
+/// Errors: as [`render`], but no I/O.
+pub fn draw(
+    results: &Results,
+    templates: Option<&Path>,
+    other_files: usize,
+) -> Result<(Rendered, Pages), Error> {
     let value = serde_json::to_value(results)
         .map_err(|e| Error::render(format!("serializing results: {e}")))?;
     let figures = figures(results)?;
-    let mut rendered = Rendered::default();
+    let mut rendered = Rendered {
+        other_files,
+        ..Rendered::default()
+    };
     for (name, svg) in &figures {
         if svg.len() > FIGURE_BUDGET {
             return Err(Error::budget(format!(
@@ -157,9 +201,6 @@ pub fn render_with_templates(
     }
     let env = pages::environment_from(figures, templates)?;
     let r = minijinja::Value::from_serialize(&value);
-    std::fs::create_dir_all(out_dir).map_err(|e| {
-        Error::io(format!("cannot create the folder: {e}")).in_file(out_dir.display().to_string())
-    })?;
     let mut html_pages = Vec::new();
     for (page, _) in pages::PAGES {
         html_pages.push((*page, pages::render_page(&env, page, &r)?));
@@ -169,6 +210,7 @@ pub fn render_with_templates(
     let woff = font::subset_woff(&font::characters(&text)).map_err(Error::render)?;
     rendered.font = woff.len();
     let face = font::font_face(&woff);
+    let mut finished = Vec::new();
     for (page, html) in html_pages {
         if !html.contains(MATH_FONT_SLOT) {
             return Err(Error::render(format!(
@@ -182,25 +224,8 @@ pub fn render_with_templates(
                 html.len()
             )));
         }
-        let path = out_dir.join(page);
-        std::fs::write(&path, &html).map_err(|e| {
-            Error::io(format!("cannot write: {e}")).in_file(path.display().to_string())
-        })?;
         rendered.pages.push((page.to_string(), html.len()));
-    }
-    for entry in std::fs::read_dir(out_dir).map_err(|e| {
-        Error::io(format!("cannot list the folder: {e}")).in_file(out_dir.display().to_string())
-    })? {
-        let entry = entry.map_err(|e| {
-            Error::io(format!("cannot list the folder: {e}")).in_file(out_dir.display().to_string())
-        })?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !rendered.pages.iter().any(|(page, _)| *page == name) {
-            let meta = entry.metadata().map_err(|e| {
-                Error::io(format!("cannot read: {e}")).in_file(entry.path().display().to_string())
-            })?;
-            rendered.other_files += usize::try_from(meta.len()).unwrap_or(usize::MAX);
-        }
+        finished.push((page, html));
     }
     if rendered.total() > TOTAL_BUDGET {
         return Err(Error::budget(format!(
@@ -208,7 +233,7 @@ pub fn render_with_templates(
             rendered.total()
         )));
     }
-    Ok(rendered)
+    Ok((rendered, finished))
 }
 
 #[cfg(test)]

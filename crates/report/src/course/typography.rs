@@ -16,7 +16,7 @@ pub fn group_thousands(s: &str) -> String {
     }
     let mut out = String::from(&s[..s.len() - digits.len()]);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{2009}');
         }
         out.push(c);
