@@ -32,7 +32,7 @@ function explorer(figure) {
     w_rec: numberField(form, "start w_rec", s.start[1], "any finite number"),
     eta_plus: numberField(form, "\u03b7\u207a", s.eta_plus, "finite and > 1"),
     eta_minus: numberField(form, "\u03b7\u207b", s.eta_minus, "in (0, 1)"),
-    delta: numberField(form, "initial \u0394", s.delta[0], "finite and > 0"),
+    delta: numberField(form, "initial \u0394", s.delta_init[0], "finite and > 0"),
     rate: numberField(form, "learning rate", data.descent.learning_rate, "finite and > 0 (gradient descent)"),
     iterations: numberField(form, "iterations", s.iterations, "1 to 10000"),
   };
@@ -49,7 +49,7 @@ function explorer(figure) {
     const iterations = count(f.iterations.value);
     const failed = method.value === "rprop"
       ? core.rnn_rprop(start[0], start[1], Number(f.eta_plus.value), Number(f.eta_minus.value),
-          Number(f.delta.value), Number(f.delta.value), s.prev_sign[0], s.prev_sign[1], iterations)
+          Number(f.delta.value), Number(f.delta.value), s.prev_sign_init[0], s.prev_sign_init[1], iterations)
       : core.rnn_gradient_descent(start[0], start[1], Number(f.rate.value), iterations);
     const message = failed ? error() : "";
     const path = f64(core.rnn_path(), 3 * core.rnn_path_len());

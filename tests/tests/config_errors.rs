@@ -95,7 +95,37 @@ fn unknown_key() {
         line_of(&text, "eta_mins"),
         "rnn.rprop.eta_mins",
     );
-    assert!(err.message.contains("unknown field `eta_mins`"), "{err}");
+    assert!(err.message.contains("unknown key `eta_mins`"), "{err}");
+    assert!(
+        err.message.contains("`eta_minus`"),
+        "names the keys it knows: {err}"
+    );
+}
+
+#[test]
+fn wrong_type_inside_a_table_holding_a_core_type_names_its_key() {
+    // `[backprop.mlp]` holds the core's `Sgd` settings (read flattened, so serde reports the
+    // error at the table): the key is still found.
+    let text = course_with(
+        "learning_rate = 0.001\niterations = 100000\nrecord_every = 100\n",
+        "learning_rate = \"fast\"\niterations = 100000\nrecord_every = 100\n",
+    );
+    let (err, path) = fails("flattened-type", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "learning_rate = \"fast\""),
+        "backprop.mlp.learning_rate",
+    );
+    assert!(err.message.contains("expected f64"), "{err}");
+    let text = course_with("delta_init = [0.003, 0.003]", "delta_init = [0.003]");
+    let (err, path) = fails("flattened-length", Some(&text), &[]);
+    assert_names(
+        &err,
+        &path,
+        line_of(&text, "delta_init = [0.003]"),
+        "rnn.rprop_other_start.delta_init",
+    );
 }
 
 #[test]
@@ -104,7 +134,7 @@ fn unknown_table() {
     let text = format!("{course}\n[lesson3]\nx = 1\n");
     let (err, path) = fails("unknown-table", Some(&text), &[]);
     assert_names(&err, &path, line_of(&text, "[lesson3]"), "lesson3");
-    assert!(err.message.contains("unknown field `lesson3`"), "{err}");
+    assert!(err.message.contains("unknown key `lesson3`"), "{err}");
 }
 
 #[test]
@@ -158,7 +188,13 @@ fn eta_minus_out_of_range() {
         line_of(&text, "eta_minus = 1.5"),
         "rnn.rprop_other_start.eta_minus",
     );
-    assert_eq!(err.message, "expected a number in (0, 1)");
+    // The core's own check decides, and its error is the source.
+    assert_eq!(err.message, "expected in (0, 1)");
+    let source = std::error::Error::source(&err).map(ToString::to_string);
+    assert_eq!(
+        source.as_deref(),
+        Some("invalid hyperparameter `eta_minus`: expected in (0, 1)")
+    );
 }
 
 #[test]

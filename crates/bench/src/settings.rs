@@ -48,20 +48,10 @@ impl Settings {
     /// config's field names.
     pub fn from_course(c: &unrolled_report::Config) -> Self {
         let (l1, l2) = (&c.rnn, &c.backprop);
-        let sgd = |lr: f64, iterations: u64, record_every: u64, seed: u64| Sgd {
-            learning_rate: lr,
-            iterations,
-            seed,
-            record_every,
-        };
+        // The config holds the core's own types: nothing to translate.
         let r = &l1.rprop;
         Self {
-            rprop: RpropConfig {
-                eta_plus: r.eta_plus,
-                eta_minus: r.eta_minus,
-                delta_init: r.delta,
-                prev_sign_init: r.prev_sign,
-            },
+            rprop: r.rule,
             rprop_start: r.start,
             rprop_iterations: r.iterations,
             surface_points: l1.binary.surface_points,
@@ -70,37 +60,12 @@ impl Settings {
             gradient_check_eps: l1.gradient_check.eps,
             data_seed: l2.data_seed,
             samples_per_class: l2.samples_per_class,
-            linear: sgd(
-                l2.squared.learning_rate,
-                l2.squared.iterations,
-                l2.squared.record_every,
-                l2.squared.seed,
-            ),
-            classifier: sgd(
-                l2.data_classifier.learning_rate,
-                l2.data_classifier.iterations,
-                l2.data_classifier.record_every,
-                l2.data_classifier.seed,
-            ),
-            optimise_data: sgd(
-                l2.optimise_data.learning_rate,
-                l2.optimise_data.iterations,
-                l2.optimise_data.record_every,
-                l2.optimise_data.seed,
-            ),
-            mlp: sgd(
-                l2.mlp.learning_rate,
-                l2.mlp.iterations,
-                l2.mlp.record_every,
-                l2.mlp.seed,
-            ),
+            linear: l2.squared,
+            classifier: l2.data_classifier,
+            optimise_data: l2.optimise_data,
+            mlp: l2.mlp.sgd,
             mlp_init_seed: l2.mlp.init_seed,
-            deep_relu: sgd(
-                l2.deep_relu.learning_rate,
-                l2.deep_relu.iterations,
-                l2.deep_relu.record_every,
-                l2.deep_relu.seed,
-            ),
+            deep_relu: l2.deep_relu.sgd,
             deep_relu_init_seed: l2.deep_relu.init_seed,
         }
     }

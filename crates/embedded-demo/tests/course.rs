@@ -57,22 +57,22 @@ fn settings(c: &Config) -> Vec<Setting> {
         ),
         s(
             "rnn.gradient_check.rtol",
-            as_f32(&[l1.gradient_check.rtol]),
+            as_f32(&[l1.gradient_check.tolerance.rtol]),
             vec![f64::from(rnn::CHECK_TOLERANCE.rtol)],
         ),
         s(
             "rnn.gradient_check.atol",
-            as_f32(&[l1.gradient_check.atol]),
+            as_f32(&[l1.gradient_check.tolerance.atol]),
             vec![f64::from(rnn::CHECK_TOLERANCE.atol)],
         ),
         s(
             "rnn.rprop.eta_plus",
-            as_f32(&[l1.rprop.eta_plus]),
+            as_f32(&[l1.rprop.rule.eta_plus]),
             vec![f64::from(rprop.eta_plus)],
         ),
         s(
             "rnn.rprop.eta_minus",
-            as_f32(&[l1.rprop.eta_minus]),
+            as_f32(&[l1.rprop.rule.eta_minus]),
             vec![f64::from(rprop.eta_minus)],
         ),
         s(
@@ -81,13 +81,13 @@ fn settings(c: &Config) -> Vec<Setting> {
             vec![f64::from(rnn::RPROP_START.0), f64::from(rnn::RPROP_START.1)],
         ),
         s(
-            "rnn.rprop.delta",
-            as_f32(&l1.rprop.delta),
+            "rnn.rprop.delta_init",
+            as_f32(&l1.rprop.rule.delta_init),
             rprop.delta_init.iter().map(|&v| f64::from(v)).collect(),
         ),
         s(
-            "rnn.rprop.prev_sign",
-            as_f32(&l1.rprop.prev_sign),
+            "rnn.rprop.prev_sign_init",
+            as_f32(&l1.rprop.rule.prev_sign_init),
             rprop.prev_sign_init.iter().map(|&v| f64::from(v)).collect(),
         ),
         s(
@@ -112,22 +112,22 @@ fn settings(c: &Config) -> Vec<Setting> {
         ),
         s(
             "backprop.mlp.learning_rate",
-            as_f32(&[l2.mlp.learning_rate]),
+            as_f32(&[l2.mlp.sgd.learning_rate]),
             vec![f64::from(mlp::SGD.learning_rate)],
         ),
         s(
             "backprop.mlp.iterations",
-            vec![l2.mlp.iterations as f64],
+            vec![l2.mlp.sgd.iterations as f64],
             vec![mlp::SGD.iterations as f64],
         ),
         s(
             "backprop.mlp.record_every",
-            vec![l2.mlp.record_every as f64],
+            vec![l2.mlp.sgd.record_every as f64],
             vec![mlp::SGD.record_every as f64],
         ),
         s(
             "backprop.mlp.seed",
-            vec![l2.mlp.seed as f64],
+            vec![l2.mlp.sgd.seed as f64],
             vec![mlp::SGD.seed as f64],
         ),
         s(

@@ -32,6 +32,9 @@ use crate::error::Error;
 use dataset_file::SequenceFile;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use unrolled::Sgd;
+use unrolled::gradcheck::Tolerance;
+use unrolled::optimise::RpropConfig;
 
 /// The sequence lengths the core is compiled for.
 pub const SUPPORTED_SEQUENCE_LENGTHS: [usize; 2] = [10, 20];
@@ -128,34 +131,27 @@ pub struct SequenceDataConfig {
 
 /// The numerical gradient check of BPTT.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct GradientCheckConfig {
     /// The weights `(w_x, w_rec)` checked at.
     pub at: [f64; 2],
     /// The central-difference step ε.
     pub eps: f64,
-    /// Relative tolerance (numpy's `isclose`).
-    pub rtol: f64,
-    /// Absolute tolerance (numpy's `isclose`).
-    pub atol: f64,
+    /// How close the two gradients must be (`rtol`, `atol`: numpy's `isclose`), the core's type.
+    #[serde(flatten)]
+    pub tolerance: Tolerance<f64>,
 }
 
-/// One Rprop run: `[w_x, w_rec]` pairs for the start, Δ and previous signs.
+/// One Rprop run: where it starts and for how long, with the core's Rprop hyperparameters
+/// (`eta_plus`, `eta_minus`, `delta_init`, `prev_sign_init`) in the same table.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RpropRunConfig {
-    /// η⁺ > 1.
-    pub eta_plus: f64,
-    /// η⁻ in (0, 1).
-    pub eta_minus: f64,
-    /// The initial weights.
+    /// The initial weights `[w_x, w_rec]`.
     pub start: [f64; 2],
-    /// The initial step sizes Δ.
-    pub delta: [f64; 2],
-    /// The previous gradient signs before the first step (-1, 0 or 1; 0 halves the first Δ).
-    pub prev_sign: [f64; 2],
     /// How many updates.
     pub iterations: u32,
+    /// The update rule's hyperparameters, checked by [`RpropConfig::validate`].
+    #[serde(flatten)]
+    pub rule: RpropConfig<f64>,
 }
 
 /// Plain gradient descent on the two weights.
@@ -188,13 +184,13 @@ pub struct BackpropConfig {
     /// Bins of the output histograms.
     pub histogram_bins: usize,
     /// The linear model with the squared loss.
-    pub squared: SgdConfig,
+    pub squared: Sgd<f64>,
     /// The linear model with the hinge loss.
-    pub hinge: SgdConfig,
+    pub hinge: Sgd<f64>,
     /// The hinge classifier the data are then optimised against.
-    pub data_classifier: SgdConfig,
+    pub data_classifier: Sgd<f64>,
     /// Optimising the data against that classifier (`record_every` unused).
-    pub optimise_data: SgdConfig,
+    pub optimise_data: Sgd<f64>,
     /// The 2-5-5-1 MLP with the squared loss.
     pub mlp: NetConfig,
     /// The deep all-ReLU net 2-10-100-30-10-1 with the squared loss.
@@ -203,39 +199,19 @@ pub struct BackpropConfig {
     pub split_join: SplitJoinConfig,
 }
 
-/// A stochastic gradient descent run.
+/// A stochastic gradient descent run of a net with random initial weights: the core's
+/// [`Sgd`] settings and the seed of the initial weights, in one table.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SgdConfig {
-    /// The step size η > 0.
-    pub learning_rate: f64,
-    /// How many samples are drawn (one step each).
-    pub iterations: u64,
-    /// The mean loss is recorded every `record_every` iterations.
-    pub record_every: u64,
-    /// The seed of the sample draws.
-    pub seed: u64,
-}
-
-/// A stochastic gradient descent run of a net with random initial weights.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NetConfig {
-    /// The step size η > 0.
-    pub learning_rate: f64,
-    /// How many samples are drawn (one step each).
-    pub iterations: u64,
-    /// The mean loss is recorded every `record_every` iterations.
-    pub record_every: u64,
-    /// The seed of the sample draws.
-    pub seed: u64,
     /// The seed of the initial weights (standard normal).
     pub init_seed: u64,
+    /// Step size, steps, sample seed and loss records, checked by [`Sgd::validate`].
+    #[serde(flatten)]
+    pub sgd: Sgd<f64>,
 }
 
 /// The split/join example: a two-branch net checked against central differences at one point.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SplitJoinConfig {
     /// The seed of the net's weights.
     pub init_seed: u64,
@@ -245,10 +221,9 @@ pub struct SplitJoinConfig {
     pub target: f64,
     /// The central-difference step ε.
     pub eps: f64,
-    /// Relative tolerance.
-    pub rtol: f64,
-    /// Absolute tolerance.
-    pub atol: f64,
+    /// How close backprop and the central differences must be (`rtol`, `atol`).
+    #[serde(flatten)]
+    pub tolerance: Tolerance<f64>,
 }
 
 impl Config {
@@ -284,8 +259,26 @@ impl Config {
     pub fn parse(text: &str, file: &str) -> Result<Self, Error> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let user: toml::Table = toml::from_str(text).map_err(|e| toml_error(&e, text, file))?;
-        let mut merged: toml::Table = toml::from_str(COURSE_TOML)
+        let course: toml::Table = toml::from_str(COURSE_TOML)
             .map_err(|e| toml_error(&e, COURSE_TOML, "course.toml (compiled in)"))?;
+        // course.toml writes every key, so a key it does not have is unknown (this also
+        // covers the tables serde reads with `flatten`, which cannot deny unknown fields).
+        unknown_keys(&user, &course, "").map_err(|key| {
+            let (parent, leaf) = key.rsplit_once('.').unwrap_or(("", &key));
+            let known = table_at(&course, parent)
+                .map(|t| {
+                    t.keys()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            Error::config(format!("unknown key `{leaf}`, expected one of {known}"))
+                .in_file(file)
+                .at_line(line_of_key_or_parent(text, &key))
+                .for_key(key)
+        })?;
+        let mut merged = course.clone();
         merge(&mut merged, user.clone());
         let merged_text = toml::to_string(&merged).map_err(|e| {
             Error::config(format!("cannot merge over course.toml: {e}")).in_file(file)
@@ -293,6 +286,8 @@ impl Config {
         let mut config: Self = toml::from_str(&merged_text).map_err(|e| {
             // Spans point into the merged text; the key they name is found in the user's.
             let key = e.span().and_then(|s| locate_span(&merged_text, s.start).1);
+            // A table read with `flatten` reports its errors at the table: find the key.
+            let key = key.map(|k| culprit(&course, &user, &k).unwrap_or(k));
             let line = key.as_deref().and_then(|k| line_of_key_or_parent(text, k));
             let mut err = Error::config(e.message().trim_end().to_string())
                 .in_file(file)
@@ -384,6 +379,56 @@ fn course_dataset(path: &str) -> Result<SequenceFile, Error> {
             .in_file("course.toml")
         })?;
     dataset_file::parse(text, path)
+}
+
+/// The first key of `user` (dotted, under `prefix`) that `course` does not have; tables are
+/// walked into, other values are not.
+fn unknown_keys(user: &toml::Table, course: &toml::Table, prefix: &str) -> Result<(), String> {
+    for (key, value) in user {
+        let dotted = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match (course.get(key), value) {
+            (None, _) => return Err(dotted),
+            (Some(toml::Value::Table(c)), toml::Value::Table(u)) => unknown_keys(u, c, &dotted)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The table at the dotted `path` of `table` (`""`: `table` itself).
+fn table_at<'a>(table: &'a toml::Table, path: &str) -> Option<&'a toml::Table> {
+    if path.is_empty() {
+        return Some(table);
+    }
+    path.split('.')
+        .try_fold(table, |t, k| t.get(k).and_then(toml::Value::as_table))
+}
+
+/// When a parse error names a whole table (`path`), the one key of the user's that table that
+/// fails on its own: each is laid alone over course.toml and parsed, so the config's own types
+/// say which value is wrong. `None` if `path` is not a table the user wrote or no single key
+/// fails alone.
+fn culprit(course: &toml::Table, user: &toml::Table, path: &str) -> Option<String> {
+    let written = table_at(user, path)?;
+    written
+        .iter()
+        .filter(|(_, v)| !v.is_table())
+        .find_map(|(key, value)| {
+            let mut alone = course.clone();
+            let mut table = &mut alone;
+            for part in path.split('.') {
+                table = table.get_mut(part)?.as_table_mut()?;
+            }
+            table.insert(key.clone(), value.clone());
+            let text = toml::to_string(&alone).ok()?;
+            toml::from_str::<Config>(&text)
+                .is_err()
+                .then(|| format!("{path}.{key}"))
+        })
 }
 
 /// Lay `over` onto `base` key by key: tables merge, any other value replaces.

@@ -61,13 +61,7 @@ impl Config {
         let gc = &l1.gradient_check;
         finite_pair(gc.at, "rnn.gradient_check.at")?;
         positive(gc.eps, "rnn.gradient_check.eps")?;
-        for (v, k) in [(gc.rtol, "rtol"), (gc.atol, "atol")] {
-            check(
-                v.is_finite() && v >= 0.0,
-                format!("rnn.gradient_check.{k}"),
-                "expected a finite number >= 0",
-            )?;
-        }
+        core_check(gc.tolerance.validate(), "rnn.gradient_check")?;
         check(
             !l1.over_time_points.is_empty(),
             "rnn.over_time_points".into(),
@@ -81,27 +75,8 @@ impl Config {
             ("rprop_other_start", &l1.rprop_other_start),
         ] {
             let key = |k: &str| format!("rnn.{name}.{k}");
-            check(
-                r.eta_plus.is_finite() && r.eta_plus > 1.0,
-                key("eta_plus"),
-                "expected a finite number > 1",
-            )?;
-            check(
-                r.eta_minus > 0.0 && r.eta_minus < 1.0,
-                key("eta_minus"),
-                "expected a number in (0, 1)",
-            )?;
+            core_check(r.rule.validate(), &format!("rnn.{name}"))?;
             finite_pair(r.start, &key("start"))?;
-            check(
-                r.delta.iter().all(|d| d.is_finite() && *d > 0.0),
-                key("delta"),
-                "expected two finite numbers > 0",
-            )?;
-            check(
-                r.prev_sign.iter().all(|s| [-1.0, 0.0, 1.0].contains(s)),
-                key("prev_sign"),
-                "expected two values, each -1, 0 or 1",
-            )?;
             iterations(r.iterations.into(), MAX_RNN_ITERATIONS, &key("iterations"))?;
         }
         let gd = &l1.gradient_descent;
@@ -140,39 +115,34 @@ impl BackpropConfig {
             "backprop.histogram_bins".into(),
             "expected a whole number in [1, 1000]",
         )?;
+        let nets = [("mlp", &self.mlp.sgd), ("deep_relu", &self.deep_relu.sgd)];
         let runs = [
             ("squared", &self.squared),
             ("hinge", &self.hinge),
             ("data_classifier", &self.data_classifier),
             ("optimise_data", &self.optimise_data),
-        ];
-        let nets = [("mlp", &self.mlp), ("deep_relu", &self.deep_relu)];
-        let all = runs
-            .iter()
-            .map(|(n, c)| {
-                let max = MAX_LINEAR_ITERATIONS;
-                (*n, c.learning_rate, c.iterations, c.record_every, max)
-            })
-            .chain(nets.iter().map(|(n, c)| {
-                let max = MAX_NET_ITERATIONS;
-                (*n, c.learning_rate, c.iterations, c.record_every, max)
-            }));
-        for (name, learning_rate, iters, record_every, max) in all {
+        ]
+        .map(|(name, sgd)| (name, sgd, MAX_LINEAR_ITERATIONS));
+        for (name, sgd, max) in runs
+            .into_iter()
+            .chain(nets.map(|(name, sgd)| (name, sgd, MAX_NET_ITERATIONS)))
+        {
             let key = |k: &str| format!("backprop.{name}.{k}");
-            positive(learning_rate, &key("learning_rate"))?;
-            iterations(iters, max, &key("iterations"))?;
+            core_check(sgd.validate(), &format!("backprop.{name}"))?;
+            // Beyond the core's ranges: what the course can run within its budgets.
+            iterations(sgd.iterations, max, &key("iterations"))?;
             check(
-                record_every >= 1 && record_every <= iters,
+                sgd.record_every <= sgd.iterations,
                 key("record_every"),
                 "expected a whole number in [1, iterations]",
             )?;
             // optimise_data records nothing, so its record_every is free.
             check(
-                name == "optimise_data" || iters.div_ceil(record_every) <= MAX_RECORDS,
+                name == "optimise_data" || sgd.iterations.div_ceil(sgd.record_every) <= MAX_RECORDS,
                 key("record_every"),
                 &format!(
                     "expected at least iterations / {MAX_RECORDS} = {} (at most {MAX_RECORDS} loss records, each a pass over all points)",
-                    iters.div_ceil(MAX_RECORDS)
+                    sgd.iterations.div_ceil(MAX_RECORDS)
                 ),
             )?;
         }
@@ -188,15 +158,24 @@ impl BackpropConfig {
             "expected a finite number",
         )?;
         positive(sj.eps, "backprop.split_join.eps")?;
-        for (v, k) in [(sj.rtol, "rtol"), (sj.atol, "atol")] {
-            check(
-                v.is_finite() && v >= 0.0,
-                format!("backprop.split_join.{k}"),
-                "expected a finite number >= 0",
-            )?;
-        }
-        Ok(())
+        core_check(sj.tolerance.validate(), "backprop.split_join")
     }
+}
+
+/// The core's own range check of the settings in the TOML table `table`, its error as a config
+/// error for the key it names (the core's `tolerance.rtol` is the table's `rtol`: the config
+/// flattens the tolerance into its table), with the core's error as the source.
+fn core_check(verdict: Result<(), unrolled::Error>, table: &str) -> Result<(), Error> {
+    verdict.map_err(|e| {
+        let (key, message) = match e {
+            unrolled::Error::InvalidHyperparameter { name, expected } => {
+                let leaf = name.strip_prefix("tolerance.").unwrap_or(name);
+                (format!("{table}.{leaf}"), format!("expected {expected}"))
+            }
+            other => (table.to_string(), other.to_string()),
+        };
+        Error::config(message).for_key(key).caused_by(e)
+    })
 }
 
 /// `Ok` when `ok`, else the key and message.

@@ -311,7 +311,7 @@ fn net_loss(run: &NetRun, net: &str, marked: bool) -> DrawResult<String> {
     convergence(
         &caption,
         &run.loss_history,
-        run.settings.record_every,
+        run.settings.sgd.record_every,
         marked,
     )
 }

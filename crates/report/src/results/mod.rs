@@ -6,10 +6,9 @@
 
 pub mod json;
 
-use crate::config::{
-    DescentConfig, Generator, NetConfig, RpropRunConfig, SgdConfig, SplitJoinConfig,
-};
+use crate::config::{DescentConfig, Generator, NetConfig, RpropRunConfig, SplitJoinConfig};
 use serde::{Deserialize, Serialize};
+use unrolled::Sgd;
 use unrolled::gradcheck::{GradientCheck, ModelCheck};
 use unrolled::rnn::{OverTimeScale, Weights};
 
@@ -261,7 +260,7 @@ pub struct PlaneGrid {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinearRun {
     /// Its settings.
-    pub settings: SgdConfig,
+    pub settings: Sgd<f64>,
     /// The final weights `w`.
     pub weights: [f64; 2],
     /// The final bias `b`.
@@ -281,7 +280,7 @@ pub struct LinearRun {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataRun {
     /// Its settings.
-    pub settings: SgdConfig,
+    pub settings: Sgd<f64>,
     /// The moved points, in the order of `data.xs`.
     pub moved: Vec<[f64; 2]>,
     /// How many points the classifier puts in another class after the move.

@@ -1,13 +1,13 @@
 //! Lesson 2's experiments, in the notebook's order, on two seeded Gaussian blobs.
 
 use super::Progress;
-use crate::config::{BackpropConfig, NetConfig, SgdConfig, SplitJoinConfig};
+use crate::config::{BackpropConfig, NetConfig, SplitJoinConfig};
 use crate::error::Error;
 use crate::results::{
     BackpropResults, Blobs, DataRun, DerivativeCheck, Histogram, LinearRun, NetRun, PlaneGrid,
     SplitJoin, Stopped, UnitTest,
 };
-use unrolled::gradcheck::{Tolerance, check_model};
+use unrolled::gradcheck::check_model;
 use unrolled::rnn::Grid;
 use unrolled::{
     DeepRelu, Dense, Error as CoreError, HingeLoss, Layer, LinearModel, Loss, Mlp2551, Model,
@@ -75,29 +75,19 @@ pub fn run(config: &BackpropConfig, progress: &mut Progress<'_>) -> Result<Backp
     })
 }
 
-fn sgd(c: &SgdConfig) -> Sgd<f64> {
-    Sgd {
-        learning_rate: c.learning_rate,
-        iterations: c.iterations,
-        seed: c.seed,
-        record_every: c.record_every,
-    }
-}
-
 /// Train a linear model from zero; also hand back the trained model.
 fn linear_run(
-    c: &SgdConfig,
+    sgd: &Sgd<f64>,
     loss: &impl Loss<f64>,
     xs: &[[f64; 2]],
     ts: &[f64],
     plane: &PlaneGrid,
 ) -> Result<(LinearRun, LinearModel<f64, 2>), CoreError> {
-    let sgd = sgd(c);
     let mut model = LinearModel::<f64, 2>::new();
     let mut loss_history = vec![0.0; sgd.history_len()];
     let summary = sgd.train(&mut model, loss, xs, ts, &mut loss_history)?;
     let run = LinearRun {
-        settings: *c,
+        settings: *sgd,
         weights: *model.weights(),
         bias: model.bias(),
         loss_history,
@@ -110,13 +100,13 @@ fn linear_run(
 
 /// Move the data against the fixed `classifier` with the hinge loss.
 fn optimise_data_run(
-    c: &SgdConfig,
+    sgd: &Sgd<f64>,
     classifier: &mut LinearModel<f64, 2>,
     xs: &[[f64; 2]],
     ts: &[f64],
 ) -> Result<DataRun, CoreError> {
     let mut moved = xs.to_vec();
-    let summary = sgd(c).optimise_data(classifier, &HingeLoss, &mut moved, ts)?;
+    let summary = sgd.optimise_data(classifier, &HingeLoss, &mut moved, ts)?;
     let mut changed_class = 0;
     let (mut total, mut max_distance) = (0.0_f64, 0.0_f64);
     for (a, b) in xs.iter().zip(&moved) {
@@ -128,7 +118,7 @@ fn optimise_data_run(
         max_distance = max_distance.max(d);
     }
     Ok(DataRun {
-        settings: *c,
+        settings: *sgd,
         changed_class,
         accuracy_before: accuracy(classifier, xs, ts)?,
         accuracy_after: accuracy(classifier, &moved, ts)?,
@@ -160,17 +150,12 @@ fn net_run<M: Layer<f64, 2, 1> + RandomInit>(
     plane: &PlaneGrid,
 ) -> Result<NetRun, CoreError> {
     let mut net = M::random(&mut RandomStream::new(c.init_seed));
-    let sgd = Sgd {
-        learning_rate: c.learning_rate,
-        iterations: c.iterations,
-        seed: c.seed,
-        record_every: c.record_every,
-    };
+    let sgd = c.sgd;
     let mut loss_history = vec![0.0; sgd.history_len()];
     let stopped = match sgd.train(&mut net, &SquaredLoss, xs, ts, &mut loss_history) {
         Ok(_) => None,
         Err(e @ CoreError::NonFinite { iteration, .. }) => {
-            let written = iteration.div_ceil(c.record_every);
+            let written = iteration.div_ceil(sgd.record_every);
             loss_history.truncate(usize::try_from(written).unwrap_or(usize::MAX));
             Some(Stopped {
                 iteration,
@@ -237,10 +222,7 @@ fn split_join(c: &SplitJoinConfig) -> Result<SplitJoin, CoreError> {
         |net: &mut TwoBranchNet<f64>, x: &[f64; 2]| SquaredLoss.value(net.predict(x), c.target);
     let y = net.predict(&c.at);
     let dx = net.backpropagate(SquaredLoss.derivative(y, c.target));
-    let tol = Tolerance {
-        rtol: c.rtol,
-        atol: c.atol,
-    };
+    let tol = c.tolerance;
     let central = |up: f64, down: f64| (up - down) / (2.0 * c.eps);
     let mut parameters = Vec::new();
     for i in 0..net.param_count() {

@@ -7,8 +7,8 @@ use crate::results::{
     DataSource, DescentRun, GradientCheckResult, GradientOverTime, LossSurfaces, OverTimeCurve,
     RnnDataset, RnnResults, RpropRun, Sequences, Stopped, Surface, TestSequence, Trajectory,
 };
-use unrolled::gradcheck::{Tolerance, gradient_check};
-use unrolled::optimise::{RpropConfig, Step, gradient_descent, rprop};
+use unrolled::gradcheck::gradient_check;
+use unrolled::optimise::{Step, gradient_descent, rprop};
 use unrolled::rnn::{Grid, OverTimeScale, Weights, gradient_over_time, loss_surface, output};
 use unrolled::{Error as CoreError, datasets};
 
@@ -51,11 +51,7 @@ fn experiments<const L: usize>(
     let gradient_check = progress.time(&key("gradient_check"), || {
         let c = &config.gradient_check;
         let at = Weights::new(c.at[0], c.at[1]);
-        let tol = Tolerance {
-            rtol: c.rtol,
-            atol: c.atol,
-        };
-        let check = gradient_check(&xs, &ts, at, c.eps, tol)?;
+        let check = gradient_check(&xs, &ts, at, c.eps, c.tolerance)?;
         Ok(GradientCheckResult {
             at,
             eps: c.eps,
@@ -231,17 +227,16 @@ fn rprop_run<const L: usize>(
     ts: &[f64],
     settings: &RpropRunConfig,
 ) -> Result<RpropRun, CoreError> {
-    let config = RpropConfig {
-        eta_plus: settings.eta_plus,
-        eta_minus: settings.eta_minus,
-        delta_init: settings.delta,
-        prev_sign_init: settings.prev_sign,
-    };
     let mut w = Weights::new(settings.start[0], settings.start[1]);
     let mut trajectory = Trajectory::default();
-    let summary = rprop(xs, ts, &mut w, &config, settings.iterations, |step| {
-        record(&mut trajectory, step)
-    })?;
+    let summary = rprop(
+        xs,
+        ts,
+        &mut w,
+        &settings.rule,
+        settings.iterations,
+        |step| record(&mut trajectory, step),
+    )?;
     push(&mut trajectory, summary.weights, summary.loss);
     Ok(RpropRun {
         settings: *settings,
