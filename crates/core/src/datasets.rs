@@ -304,6 +304,24 @@ mod tests {
     }
 
     #[test]
+    fn variant_values_are_fifths_drawn_evenly_and_targets_are_their_sums() {
+        let (mut xs, mut ts) = ([[0.0_f64; 20]; 30], [0.0_f64; 30]);
+        variant_sequences(1, &mut xs, &mut ts).unwrap();
+        // round(5·U) / 5 with U uniform on [0, 1): 0 and 1 a tenth of the time each, the four
+        // fifths between a fifth each. 600 draws: every value is seen, near its share.
+        let fifths = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
+        let shares = [0.1, 0.2, 0.2, 0.2, 0.2, 0.1];
+        for (value, share) in fifths.iter().zip(shares) {
+            let seen = xs.iter().flatten().filter(|v| *v == value).count() as f64 / 600.0;
+            assert!((seen - share).abs() < 0.06, "{value}: {seen} of the draws");
+        }
+        for (x, t) in xs.iter().zip(ts) {
+            assert!(x.iter().all(|v| fifths.contains(v)), "{x:?}");
+            assert_eq!(x.iter().sum::<f64>(), t);
+        }
+    }
+
+    #[test]
     fn blobs_are_labelled_and_shifted() {
         let mut xs = [[0.0_f64; 2]; 2000];
         let mut ls = [0.0; 2000];
