@@ -84,6 +84,30 @@ fn mlp_learning_rate_that_diverges() {
 }
 
 #[test]
+fn numbers_the_text_quotes_from_the_config_follow_it() {
+    let (_, rnn, _) = runs(
+        "quoted",
+        "[rnn]\nover_time_points = [[1, 2], [1, 0.5], [1, -2]]\n\n[rnn.binary]\noverview = [-2, 2.5]\n",
+    );
+    let page = text(&rnn);
+    assert!(page.contains("the three points traced in"), "{page}");
+    assert!(
+        page.contains("at the three points, from the output"),
+        "{page}"
+    );
+    assert!(!page.contains("six points"), "{page}");
+    // The square is written in MathML: its numbers sit in <mn> elements.
+    assert!(
+        rnn.contains("<mn>−2</mn>") && rnn.contains("<mn>2.5</mn>"),
+        "the overview range"
+    );
+    assert!(
+        !rnn.contains("<mn>−3</mn>"),
+        "the course's own range is gone"
+    );
+}
+
+#[test]
 fn gradient_check_eps_that_overflows() {
     let (results, rnn, _) = runs("eps", "[rnn.gradient_check]\neps = 1e308\n");
     let json: serde_json::Value = serde_json::from_str(&results).unwrap();

@@ -236,6 +236,20 @@ pub fn environment_from(
         "notebook_variant",
         Value::from_serialize(&variant["expected"]),
     );
+    // The contour levels the surface figures are drawn with, for the text that describes them.
+    env.add_global(
+        "loss_levels",
+        Value::from_serialize(super::figures::surface::LOSS_LEVELS),
+    );
+    env.add_filter("words", |v: Value| -> Result<String, Error> {
+        let n = usize::try_from(v.clone()).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("expected a count, got {v}"),
+            )
+        })?;
+        Ok(super::typography::count_in_words(n))
+    });
     env.add_filter("sci", |v: Value, digits: usize| -> Result<String, Error> {
         Ok(finite_or_none(&v)?.map_or(NOT_FINITE.into(), |x| scientific(x, digits)))
     });

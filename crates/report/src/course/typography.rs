@@ -125,6 +125,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_are_words_up_to_twelve_then_digits() {
+        assert_eq!(count_in_words(0), "no");
+        assert_eq!(count_in_words(6), "six");
+        assert_eq!(count_in_words(12), "twelve");
+        assert_eq!(count_in_words(13), "13");
+        assert_eq!(count_in_words(usize::MAX), usize::MAX.to_string());
+    }
+
+    #[test]
     fn numbers_are_typeset() {
         assert_eq!(power_of_ten(-12), "10⁻¹²");
         assert_eq!(power_of_ten(8), "10⁸");
@@ -161,4 +170,15 @@ mod tests {
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
         );
     }
+}
+
+/// A count as running text writes it: in words up to twelve, in digits beyond.
+pub fn count_in_words(n: usize) -> String {
+    const WORDS: [&str; 13] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_string())
 }

@@ -42,14 +42,39 @@ pub fn mark_colour(i: usize) -> RGBColor {
     MARK_COLOURS[i % MARK_COLOURS.len()]
 }
 
-/// The contour levels of the loss surface, as exponents: 30 levels from 10^-0.2 to 10^8 of
-/// `ξ + 1`, like the notebook's `logspace(-0.2, 8, 30)`.
-pub fn loss_levels() -> Vec<f64> {
-    (0..30).map(|i| -0.2 + 8.2 * f64::from(i) / 29.0).collect()
+/// The contour levels of the loss surface: `COUNT` exponents from `LOW` to `HIGH` of `ξ + 1`,
+/// evenly spaced, like the notebook's `logspace(-0.2, 8, 30)`. The page's text reads them
+/// from here (the template global `loss_levels`).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct LossLevels {
+    /// The exponent of the lowest level.
+    pub low: f64,
+    /// The exponent of the highest level.
+    pub high: f64,
+    /// How many levels.
+    pub count: u32,
 }
 
+/// The levels the loss surfaces are drawn with.
+pub const LOSS_LEVELS: LossLevels = LossLevels {
+    low: -0.2,
+    high: 8.0,
+    count: 30,
+};
+
+/// [`LOSS_LEVELS`] as exponents, lowest first.
+pub fn loss_levels() -> Vec<f64> {
+    let LossLevels { low, high, count } = LOSS_LEVELS;
+    let last = f64::from(count - 1);
+    (0..count)
+        .map(|i| low + (high - low) * f64::from(i) / last)
+        .collect()
+}
+
+/// The colour of the band between levels `k` and `k + 1`, over the viridis map.
 fn loss_band_colour(k: usize) -> RGBColor {
-    viridis(k as f64 / 28.0)
+    let bands = f64::from(LOSS_LEVELS.count - 2);
+    viridis(k as f64 / bands)
 }
 
 /// A number as a short label: integers without decimals.
