@@ -201,7 +201,8 @@ const text = (page) => page.evaluate(() => {
   await page.mouse.move(at[0] + 30, at[1] - 20, { steps: 3 });
   await page.mouse.up();
   // The keyboard: focus the figure, select the next point, move it right and (ten times) up.
-  const svg = page.locator('figure[data-explorer="mlp"] svg');
+  // The plane's panel, not the colour scale under it.
+  const svg = page.locator('figure[data-explorer="mlp"] svg').first();
   await svg.focus();
   await page.keyboard.press('n');
   const before = await page.evaluate(() => globalThis.unrolledExplorer.mlpPoint(1));
