@@ -138,7 +138,9 @@ function explorer(figure) {
     svg.addEventListener("pointermove", (e) => { if (dragging && startAt(svg, e)) go(false); });
     svg.addEventListener("pointerup", () => { dragging = false; });
     svg.style.cursor = "crosshair";
-    svg.style.touchAction = "none";
+    // On a phone the stacked panels fill the screen: a vertical swipe still scrolls the page,
+    // a tap (or a sideways drag) picks the start.
+    svg.style.touchAction = "pan-y";
   }
 }
 
