@@ -1,5 +1,5 @@
 // Opens every page of the course in headless Chromium and reports what a reader would hit.
-// At each width (desktop and phone) and in light and dark mode:
+// At each width (a desktop and two phones) and in light and dark mode:
 // - console errors, failed requests, any request beyond the page itself;
 // - figures or equations laid out with no size, figures without a caption or an opaque
 //   background, no Content-Security-Policy;
@@ -22,8 +22,9 @@ import { readdirSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
-/** The viewport widths checked: a desktop and a phone. */
-const WIDTHS = [1280, 390];
+/** The viewport widths checked: a desktop, a common phone, and the narrowest phone the figures
+ * are drawn for (their panels shrink to its 328 px content width). */
+const WIDTHS = [1280, 390, 360];
 /** The smallest text a figure may show, in CSS pixels as rendered. */
 const FIGURE_TEXT_MIN_PX = 11;
 /** Whether a figure with smaller text fails the check (every `<text>` and `<tspan>`, so the
