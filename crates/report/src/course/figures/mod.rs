@@ -73,16 +73,8 @@ impl Drawing {
     }
 }
 
-/// The caption of a panel of a figure: the figure's title and the panel's `name`, the
-/// figure's alt text and the panel's own `alt`.
-fn panel_caption(caption: &Caption, name: &str, alt: &str) -> (String, String) {
-    (
-        format!("{}: {name}", caption.title),
-        format!("{} {alt}", caption.alt),
-    )
-}
-
-/// A panel of a figure named `name`, described by the figure's alt text and `alt`.
+/// A panel of a figure: named by the figure's title and the panel's `name`, described by the
+/// figure's alt text followed by the panel's own `alt`.
 fn panel(
     size: (u32, u32),
     caption: &Caption,
@@ -90,7 +82,8 @@ fn panel(
     alt: &str,
     draw: impl FnOnce(&Area) -> DrawResult<Overlay>,
 ) -> DrawResult<String> {
-    let (title, desc) = panel_caption(caption, name, alt);
+    let title = format!("{}: {name}", caption.title);
+    let desc = format!("{} {alt}", caption.alt);
     plot::figure(size, &title, &desc, symbols::subscripts, draw)
 }
 
@@ -110,10 +103,9 @@ fn colour_scale(
 ) -> DrawResult<String> {
     let title = format!("{}: colour scale", caption.title);
     let desc = format!(
-        "The colours of the panels above, from {} to {}: {}.",
+        "The key to the figure's colours: {label}, from {} to {}.",
         ticks.labels.first().map_or("", String::as_str),
         ticks.labels.last().map_or("", String::as_str),
-        label
     );
     plot::figure(
         (plot::PANEL_WIDTH, SCALE_HEIGHT),
