@@ -16,10 +16,11 @@ const runs = {};
 function explorer(figure) {
   const key = figure.dataset.explorer;
   const data = PAGE.datasets[key];
-  const svg = figure.querySelector("svg");
-  if (!data || !svg) return;
-  const areas = plotAreas(svg);
-  const layers = areas.map(() => make("g", { "aria-hidden": "true" }, svg, SVG_NS));
+  // The figure's panels (overview and zoom), each an SVG with its own plotting area.
+  const svgs = [...figure.querySelectorAll("svg")].filter((svg) => svg.querySelector("[data-plot-box]"));
+  if (!data || svgs.length === 0) return;
+  const areas = svgs.flatMap((svg) => plotAreas(svg).map((a) => ({ ...a, svg })));
+  const layers = areas.map((a) => make("g", { "aria-hidden": "true" }, a.svg, SVG_NS));
   const s = data.rprop;
 
   const form = controls(figure, `Run the core from a start point (${key} sequences)`,
@@ -117,9 +118,9 @@ function explorer(figure) {
   };
 
   form.addEventListener("submit", (e) => { e.preventDefault(); go(true); });
-  const startAt = (event) => {
+  const startAt = (svg, event) => {
     const [u, v] = svgPoint(svg, event);
-    const area = areas.find((a) => u >= a.left && u <= a.right && v >= a.top && v <= a.bottom);
+    const area = areas.find((a) => a.svg === svg && u >= a.left && u <= a.right && v >= a.top && v <= a.bottom);
     if (!area) return false;
     const [x, y] = area.toData(u, v);
     f.w_x.value = String(x);
@@ -127,16 +128,20 @@ function explorer(figure) {
     return true;
   };
   let dragging = false;
-  svg.addEventListener("pointerdown", (e) => {
-    if (!startAt(e)) return;
-    dragging = true;
-    svg.setPointerCapture(e.pointerId);
-    go(false);
-  });
-  svg.addEventListener("pointermove", (e) => { if (dragging && startAt(e)) go(false); });
-  svg.addEventListener("pointerup", () => { dragging = false; });
-  svg.style.cursor = "crosshair";
-  svg.style.touchAction = "none";
+  for (const svg of svgs) {
+    svg.addEventListener("pointerdown", (e) => {
+      if (!startAt(svg, e)) return;
+      dragging = true;
+      svg.setPointerCapture(e.pointerId);
+      go(false);
+    });
+    svg.addEventListener("pointermove", (e) => { if (dragging && startAt(svg, e)) go(false); });
+    svg.addEventListener("pointerup", () => { dragging = false; });
+    svg.style.cursor = "crosshair";
+    // On a phone the stacked panels fill the screen: a vertical swipe still scrolls the page,
+    // a tap (or a sideways drag) picks the start.
+    svg.style.touchAction = "pan-y";
+  }
 }
 
 document.querySelectorAll("figure[data-explorer]").forEach(explorer);

@@ -1,5 +1,5 @@
 // Opens every page of the course in headless Chromium and reports what a reader would hit.
-// At each width (desktop and phone) and in light and dark mode:
+// At each width (a desktop and two phones) and in light and dark mode:
 // - console errors, failed requests, any request beyond the page itself;
 // - figures or equations laid out with no size, figures without a caption or an opaque
 //   background, no Content-Security-Policy;
@@ -11,6 +11,8 @@
 // - a numbered figure that no link in the text refers to;
 // - the superscript of the test equation 10^8 more than 0.4 em above its base's top (a text
 //   font without a MATH table puts it far higher, so a missing math font fails here);
+// - a figure that scrolls sideways, sits in a scroll container or has a panel wider than
+//   itself (its panels must stack and shrink to the width instead);
 // - the smallest text in any figure as rendered, against FIGURE_TEXT_MIN_PX;
 // and in print emulation, navigation left visible. Screenshots of every page at every width,
 // light, dark and print, go to the screenshot folder.
@@ -20,12 +22,13 @@ import { readdirSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
-/** The viewport widths checked: a desktop and a phone. */
-const WIDTHS = [1280, 390];
+/** The viewport widths checked: a desktop, a common phone, and the narrowest phone the figures
+ * are drawn for (their panels shrink to its 328 px content width). */
+const WIDTHS = [1280, 390, 360];
 /** The smallest text a figure may show, in CSS pixels as rendered. */
 const FIGURE_TEXT_MIN_PX = 11;
 /** Whether a figure with smaller text fails the check (every `<text>` and `<tspan>`, so the
- * subscripts count too). Figures are shown at their natural size and scroll on a phone. */
+ * subscripts count too). Panels shrink to the phone's width, stacked, and never scroll. */
 const FIGURE_TEXT_ENFORCED = true;
 /** How far above its base's top the superscript of 10^8 may reach, in em of the base. With the
  * embedded Latin Modern Math it reaches 0.25 em; set in DejaVu Sans (no MATH table) 0.56 em, so
@@ -96,6 +99,20 @@ function measure({ minText, maxRaise }) {
   for (const c of document.querySelectorAll('.math-display')) {
     if (c.scrollHeight > c.clientHeight + 1) problems.push(`${describe(c)} is cut vertically (${c.scrollHeight} > ${c.clientHeight} px)`);
     if (c.scrollWidth > c.clientWidth + 1) scrolling += 1;
+  }
+  // Figures are drawn for the width: no figure scrolls sideways, and no panel sticks out of
+  // its figure (panels stack on a phone instead).
+  for (const f of document.querySelectorAll('figure:not(.code)')) {
+    const name = f.id || 'a figure';
+    const box = f.getBoundingClientRect();
+    for (const el of [f, ...f.querySelectorAll('div')]) {
+      if (el.scrollWidth > el.clientWidth + 1) problems.push(`${name} scrolls sideways (${el.scrollWidth} > ${el.clientWidth} px)`);
+    }
+    for (const svg of f.querySelectorAll('svg')) {
+      const r = svg.getBoundingClientRect();
+      if (r.right > box.right + 0.5 || r.left < box.left - 0.5) problems.push(`${name}: a panel of ${r.width.toFixed(0)} px sticks out of its ${box.width.toFixed(0)} px box`);
+      if (scroller(svg)) problems.push(`${name} sits in a scroll container`);
+    }
   }
   // Figure text as rendered: the SVG's own font size times its scale on the page.
   let smallest = Infinity;

@@ -85,9 +85,10 @@ const text = (page) => page.evaluate(() => {
     const clicks = key === 'binary' ? [[0, 0.5, 2.5], [0, -2, -1], [1, 1.8, 0.3]] : [[0, 2.5, -0.5]];
     for (const [panel, x, y] of clicks) {
       const at = await page.evaluate(([k, p, x, y]) => {
-        const svg = document.querySelector(`figure[data-explorer="${k}"] svg`);
+        // The panels are SVGs of their own: the p-th plotting area of the figure, in its SVG.
+        const g = document.querySelectorAll(`figure[data-explorer="${k}"] svg [data-plot-box]`)[p];
+        const svg = g.ownerSVGElement;
         svg.scrollIntoView({ block: 'center' });
-        const g = svg.querySelectorAll('[data-plot-box]')[p];
         const [l, t, r, b] = g.dataset.plotBox.split(' ').map(Number);
         const [x0, x1] = g.dataset.xRange.split(' ').map(Number);
         const [y0, y1] = g.dataset.yRange.split(' ').map(Number);
@@ -200,7 +201,8 @@ const text = (page) => page.evaluate(() => {
   await page.mouse.move(at[0] + 30, at[1] - 20, { steps: 3 });
   await page.mouse.up();
   // The keyboard: focus the figure, select the next point, move it right and (ten times) up.
-  const svg = page.locator('figure[data-explorer="mlp"] svg');
+  // The plane's panel, not the colour scale under it.
+  const svg = page.locator('figure[data-explorer="mlp"] svg').first();
   await svg.focus();
   await page.keyboard.press('n');
   const before = await page.evaluate(() => globalThis.unrolledExplorer.mlpPoint(1));

@@ -2,7 +2,7 @@
 //! Nu HTML Checker over it.
 //!
 //! The browser check (`xtask/browser-check/check.mjs`, with `playwright-core` driving the
-//! system's Chromium) loads every page at 1280 px and 390 px, light and dark, and fails on any
+//! system's Chromium) loads every page at 1280, 390 and 360 px, light and dark, and fails on any
 //! console error, any request beyond the page itself, any figure or equation laid out with no
 //! size, any figure without an opaque background in dark mode, a page wider than its viewport,
 //! a display equation or table overflowing without a labelled scroll container, any serious or

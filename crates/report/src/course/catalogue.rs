@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use plotters::style::RGBColor;
 
-use super::figures::{self, Caption, Lines, Mark, PlaneView, SurfaceView};
+use super::figures::{self, Caption, Drawing, Lines, Mark, PlaneView, SurfaceView};
 use super::plot::DrawResult;
 use crate::results::{
     BackpropResults, LinearRun, NetRun, PlaneGrid, Results, RnnDataset, RpropRun, Surface,
@@ -26,12 +26,12 @@ const LOSS: RGBColor = RGBColor(59, 82, 139);
 const BINARY: &str = "the binary sequences";
 const VARIANT: &str = "the variant sequences";
 
-/// Every figure, by name.
+/// Every figure, by name: the HTML of its panels ([`Drawing::to_html`]).
 pub fn figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
     let (b, v, l) = (&r.rnn.binary, &r.rnn.variant, &r.backprop);
     let mut out = BTreeMap::new();
-    let mut add = |name: &str, svg: DrawResult<String>| -> DrawResult<()> {
-        out.insert(name.to_string(), svg?);
+    let mut add = |name: &str, drawing: DrawResult<Drawing>| -> DrawResult<()> {
+        out.insert(name.to_string(), drawing?.to_html());
         Ok(())
     };
     add("rnn-binary-surface", rnn_surface(b, BINARY))?;
@@ -119,7 +119,7 @@ fn marks(d: &RnnDataset) -> Vec<Mark> {
         .collect()
 }
 
-fn rnn_surface(d: &RnnDataset, data: &str) -> DrawResult<String> {
+fn rnn_surface(d: &RnnDataset, data: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("Loss surface of the linear RNN on {data}"),
         alt: "Filled contours of the loss plus one on a logarithmic colour scale over w_x and w_rec: an overview and a zoom around (1, 1), with the six annotated points.",
@@ -134,7 +134,7 @@ fn rnn_surface(d: &RnnDataset, data: &str) -> DrawResult<String> {
     )
 }
 
-fn rnn_over_time(d: &RnnDataset, data: &str) -> DrawResult<String> {
+fn rnn_over_time(d: &RnnDataset, data: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("The gradient flowing back in time on {data}"),
         alt: "The derivative of the loss with respect to each state, from the output back to the first step, for the six annotated points, on a symmetric logarithmic axis.",
@@ -148,7 +148,7 @@ fn rnn_over_time(d: &RnnDataset, data: &str) -> DrawResult<String> {
     figures::gradient_over_time(&caption, &curves)
 }
 
-fn rnn_rprop_path(d: &RnnDataset, data: &str) -> DrawResult<String> {
+fn rnn_rprop_path(d: &RnnDataset, data: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("Rprop's path over the loss surface on {data}"),
         alt: "Every Rprop iterate as a white dot on the overview and the zoomed loss surface; a star marks the final weights.",
@@ -163,7 +163,7 @@ fn rnn_rprop_path(d: &RnnDataset, data: &str) -> DrawResult<String> {
     )
 }
 
-fn rnn_weights(run: &RpropRun, which: &str, data: &str) -> DrawResult<String> {
+fn rnn_weights(run: &RpropRun, which: &str, data: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("The two weights over the iterations of {which} on {data}"),
         alt: "w_x and w_rec against the iteration.",
@@ -183,7 +183,7 @@ fn rnn_weights(run: &RpropRun, which: &str, data: &str) -> DrawResult<String> {
     )
 }
 
-fn rnn_descent(d: &RnnDataset, data: &str) -> DrawResult<String> {
+fn rnn_descent(d: &RnnDataset, data: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("Gradient descent beside Rprop on {data}"),
         alt: "The loss against the iteration for Rprop and for plain gradient descent from the same start, on a logarithmic axis.",
@@ -225,7 +225,12 @@ fn window(l: &BackpropResults) -> ([f64; 2], [f64; 2]) {
 
 /// A loss history recorded every `every` iterations, on a log axis.
 /// `marked` for a curve the page's script draws on.
-fn convergence(caption: &Caption, history: &[f64], every: u64, marked: bool) -> DrawResult<String> {
+fn convergence(
+    caption: &Caption,
+    history: &[f64],
+    every: u64,
+    marked: bool,
+) -> DrawResult<Drawing> {
     let options = Lines {
         y_label: "mean loss",
         log_y: true,
@@ -236,7 +241,7 @@ fn convergence(caption: &Caption, history: &[f64], every: u64, marked: bool) -> 
     figures::lines(caption, &options, &[("loss", LOSS, history)])
 }
 
-fn backprop_data(l: &BackpropResults) -> DrawResult<String> {
+fn backprop_data(l: &BackpropResults) -> DrawResult<Drawing> {
     let caption = Caption {
         title: "The two Gaussian blobs".into(),
         alt: "Scatter plot of the training points in the plane, coloured by label.",
@@ -244,7 +249,7 @@ fn backprop_data(l: &BackpropResults) -> DrawResult<String> {
     figures::plane(&caption, None, window(l), &l.data.xs, &l.data.labels)
 }
 
-fn linear_plane(l: &BackpropResults, run: &LinearRun, loss: &str) -> DrawResult<String> {
+fn linear_plane(l: &BackpropResults, run: &LinearRun, loss: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("The linear model trained with {loss}"),
         alt: "The model's output over the plane as coloured bands, its zero contour (the decision boundary) as a black line, and the training points.",
@@ -259,7 +264,7 @@ fn linear_plane(l: &BackpropResults, run: &LinearRun, loss: &str) -> DrawResult<
     )
 }
 
-fn linear_loss(run: &LinearRun, loss: &str) -> DrawResult<String> {
+fn linear_loss(run: &LinearRun, loss: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("Convergence of SGD with {loss}"),
         alt: "The mean loss over all training points against the iteration, on a logarithmic axis.",
@@ -272,7 +277,7 @@ fn linear_loss(run: &LinearRun, loss: &str) -> DrawResult<String> {
     )
 }
 
-fn backprop_optimise_data(l: &BackpropResults) -> DrawResult<String> {
+fn backprop_optimise_data(l: &BackpropResults) -> DrawResult<Drawing> {
     let caption = Caption {
         title: "The data before and after optimising it against a fixed classifier".into(),
         alt: "Two panels over the classifier's output and decision boundary: the original points, and the points after gradient descent on the data, with a line from where each moved point started.",
@@ -287,7 +292,7 @@ fn backprop_optimise_data(l: &BackpropResults) -> DrawResult<String> {
     )
 }
 
-fn net_plane(l: &BackpropResults, run: &NetRun, net: &str) -> DrawResult<String> {
+fn net_plane(l: &BackpropResults, run: &NetRun, net: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("The output of {net} over the plane"),
         alt: "The net's output as coloured bands, its zero contour as a black line, and the training points.",
@@ -303,7 +308,7 @@ fn net_plane(l: &BackpropResults, run: &NetRun, net: &str) -> DrawResult<String>
 }
 
 /// `marked` for the MLP's, which the page's explorer redraws as it trains.
-fn net_loss(run: &NetRun, net: &str, marked: bool) -> DrawResult<String> {
+fn net_loss(run: &NetRun, net: &str, marked: bool) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("Convergence of SGD on {net}"),
         alt: "The mean squared loss over all training points against the iteration, on a logarithmic axis.",
@@ -316,7 +321,7 @@ fn net_loss(run: &NetRun, net: &str, marked: bool) -> DrawResult<String> {
     )
 }
 
-fn backprop_mlp_histogram(l: &BackpropResults) -> DrawResult<String> {
+fn backprop_mlp_histogram(l: &BackpropResults) -> DrawResult<Drawing> {
     let caption = Caption {
         title: "Histogram of the MLP's outputs on the training points".into(),
         alt: "How many training points get each output value, in equal bins between the smallest and the largest output.",

@@ -347,6 +347,62 @@ mod tests {
         assert_eq!(svg_figures(&pages["index.html"]), 0);
     }
 
+    /// The `<svg>` opening tags inside `html`, with their widths.
+    fn svg_widths(html: &str) -> Vec<u32> {
+        html.split("<svg")
+            .skip(1)
+            .map(|t| {
+                let open = t.split('>').next().unwrap_or_default();
+                let w = open
+                    .split(" width=\"")
+                    .nth(1)
+                    .and_then(|w| w.split('"').next());
+                w.and_then(|w| w.parse().ok())
+                    .unwrap_or_else(|| panic!("an <svg> without a width: <svg{open}>"))
+            })
+            .collect()
+    }
+
+    /// On a phone no figure scrolls: each is a body of panels no wider than a panel, the
+    /// two-panel figures as two SVGs with their colour scale, and none in a scroll container.
+    #[test]
+    fn figures_are_panels_a_phone_can_show_without_scrolling() {
+        let (_, pages) = render_into("course-panels");
+        for (page, html) in &pages {
+            for body in html.split("<div class=\"figure-body\"").skip(1) {
+                let body = body.split("</figure>").next().unwrap_or_default();
+                let widths = svg_widths(body);
+                assert!(!widths.is_empty(), "{page}: a figure without a panel");
+                assert!(
+                    widths.iter().all(|w| *w <= plot::PANEL_WIDTH),
+                    "{page}: panels of {widths:?} px"
+                );
+                assert!(!body.contains("class=\"figure-scroll"), "{page}");
+                assert_eq!(
+                    body.matches("<svg").count(),
+                    body.matches("<title>").count(),
+                    "{page}: every panel has its own accessible name"
+                );
+            }
+            assert!(!html.contains("figure-scroll"), "{page}");
+        }
+        let figure = |page: &str, id: &str| -> String {
+            let html = &pages[page];
+            let at = html.find(&format!("<figure id=\"{id}\"")).unwrap();
+            html[at..].split("</figure>").next().unwrap().to_string()
+        };
+        // The loss surface: overview and zoom, then the scale; the explorer's figure too.
+        for id in ["figure-1-1", "figure-1-3"] {
+            let f = figure("rnn.html", id);
+            assert_eq!(f.matches("<svg").count(), 3, "{id}: two panels and a scale");
+            assert_eq!(f.matches("data-plot-box").count(), 2, "{id}");
+            assert!(f.contains(": overview</title>") && f.contains(": zoom</title>"));
+            assert!(f.contains(": colour scale</title>"));
+        }
+        let f = figure("backprop.html", "figure-2-6");
+        assert!(f.contains(": before</title>") && f.contains(": after</title>"));
+    }
+
     #[test]
     fn no_template_or_latex_source_leaks_into_the_pages() {
         let (_, pages) = render_into("course-leaks");

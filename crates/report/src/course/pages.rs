@@ -3,7 +3,7 @@
 //! The templates are compiled into the binary, their `$…$` math converted to MathML first;
 //! [`environment_from`] reads them from a folder at run time instead (for previews).
 //! A page sees the results as `r` (the very structure of `results.json`), and three helpers:
-//! `figure(name)` inlines a rendered SVG, `code(module, name)` shows a function of the core,
+//! `figure(name)` inlines a figure's panels (one SVG each, never wider than a phone shows), `code(module, name)` shows a function of the core,
 //! and the filters `num` (shortest round trip), `fixed(digits)`, `sig(digits)` and
 //! `sci(digits)` format numbers. The
 //! canonical lesson 1 notebook's printed values are there as `notebook`, the variant
@@ -183,7 +183,7 @@ pub fn environment_from(
         })?;
         let n = number_of(name)?;
         Ok(Value::from_safe_string(format!(
-            "<div class=\"figure-scroll scroll\" role=\"region\" aria-label=\"Figure {n}\" tabindex=\"0\" data-figure=\"{n}\">{svg}</div>"
+            "<div class=\"figure-body\" data-figure=\"{n}\">{svg}</div>"
         )))
     });
     env.add_function("figure_ref", move |name: &str| -> Result<Value, Error> {

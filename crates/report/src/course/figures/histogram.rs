@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{Caption, figure};
+use super::{Caption, Drawing, figure};
 use crate::course::plot::{self, AxisSpec, DrawResult, Layout, Overlay};
 use crate::error::Error;
 
@@ -12,7 +12,7 @@ pub fn histogram(
     x_label: &str,
     edges: &[f64],
     counts: &[u64],
-) -> DrawResult<String> {
+) -> DrawResult<Drawing> {
     if edges.len() != counts.len() + 1 || counts.is_empty() {
         return Err(Error::render(format!(
             "a histogram of {} bins needs {} edges, got {}",
@@ -23,10 +23,15 @@ pub fn histogram(
     }
     let (lo, hi) = (edges[0], edges[edges.len() - 1]);
     let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.08;
-    figure((640, 340), caption, |root| {
-        let x = AxisSpec::linear(lo, hi, 8, x_label);
+    figure((plot::PANEL_WIDTH, 320), caption, |root| {
+        let x = AxisSpec::linear(lo, hi, 5, x_label);
         let y = AxisSpec::linear(0.0, top, 5, "count");
-        let mut chart = plot::chart(root, "", &x, &y, Layout::default())?;
+        // A little room above the top tick label.
+        let layout = Layout {
+            top: 6,
+            ..Layout::default()
+        };
+        let mut chart = plot::chart(root, "", &x, &y, layout)?;
         chart
             .draw_series(counts.iter().zip(edges.windows(2)).map(|(c, w)| {
                 let gap = (w[1] - w[0]) * 0.03; // a thin gap shows where one bin ends
@@ -38,4 +43,5 @@ pub fn histogram(
             .map_err(|e| Error::render(format!("drawing the histogram: {e:?}")))?;
         Ok(Overlay::default())
     })
+    .map(Drawing::single)
 }

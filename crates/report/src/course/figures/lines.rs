@@ -2,10 +2,8 @@
 
 use plotters::prelude::*;
 
-use super::{Caption, figure};
-use crate::course::plot::{
-    self, AxisSpec, DrawResult, Layout, LegendPlace, Overlay, Swatch, Ticks,
-};
+use super::{Caption, Drawing, figure};
+use crate::course::plot::{self, AxisSpec, DrawResult, Layout, Legend, Overlay, Swatch, Ticks};
 use crate::course::typography::{group_thousands, scientific};
 
 /// How a [`lines`] chart draws its series.
@@ -90,7 +88,7 @@ pub fn clip_above(points: &[(f64, f64)], top: f64) -> Clipped {
 /// A line chart of several series against the iteration, drawn as `options` say. On a log
 /// axis the top is at most [`HEADROOM_DECADES`] above the highest first value; a series that
 /// climbs beyond it is cut where it leaves the axis, with a note of the value it reached.
-pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResult<String> {
+pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResult<Drawing> {
     let Lines {
         y_label,
         legend_title,
@@ -140,15 +138,26 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
         let pad = (hi - lo).abs().max(1e-9) * 0.05;
         AxisSpec::linear(lo - pad, hi + pad, 6, y_label)
     };
-    let x = AxisSpec::linear(0.0, n as f64 * x_every, 8, "iteration");
-    // Several series get a legend to the right of the plot, so the figure grows to make room.
-    let keyed = series.len() > 1;
-    let width = if keyed { 860 } else { 760 };
-    figure((width, 360), caption, |root| {
-        let (plot_area, _legend_area) = root.split_horizontally(700);
-        let area = if keyed { &plot_area } else { root };
-        let chart = plot::chart(area, "", &x, &y, Layout::default())?;
-        let mut legend = Vec::new();
+    let x = AxisSpec::linear(0.0, n as f64 * x_every, 5, "iteration");
+    // Several series get a legend in rows above the plot, so the figure grows to make room.
+    let entries: Vec<(String, RGBColor, Swatch)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (label, colour, _))| (label.to_string(), *colour, Swatch::Line(plot::dash(i))))
+        .collect();
+    let width = plot::PANEL_WIDTH;
+    let legend = if series.len() > 1 {
+        Legend::new("", legend_title, &entries, 10, width as i32 - 20)
+    } else {
+        Legend::new("", "", &[], 0, 0)
+    };
+    let svg = figure((width, 320 + legend.height()), caption, |root| {
+        // Without a legend, a little room for the top tick label all the same.
+        let layout = Layout {
+            top: legend.height().max(6),
+            ..Layout::default()
+        };
+        let chart = plot::chart(root, "", &x, &y, layout)?;
         let mut overlay = Overlay::default();
         for (i, (label, colour, data)) in series.iter().enumerate() {
             let pts: Vec<(f64, f64)> = data
@@ -173,23 +182,21 @@ pub fn lines(caption: &Caption, options: &Lines, series: &[Series]) -> DrawResul
                     &chart,
                     (edge, y.range.1),
                     *colour,
-                    &format!(
-                        "{label} leaves the axis: {} at iteration {iteration}",
-                        scientific(value, 1)
-                    ),
+                    &[
+                        format!("{label} leaves the axis"),
+                        format!("at iteration {iteration}: {}", scientific(value, 1)),
+                    ],
                 );
             }
-            legend.push((label.to_string(), *colour, Swatch::Line(plot::dash(i))));
         }
         if marked {
             let log = if log_y { " data-y-log=\"10\"" } else { "" };
             super::plot_area_marker(&mut overlay, &chart, log);
         }
-        if keyed {
-            overlay.legend(&chart, legend_title, &legend, LegendPlace::Right);
-        }
+        overlay.legend(&chart, &legend);
         Ok(overlay)
-    })
+    })?;
+    Ok(Drawing::single(svg))
 }
 
 #[cfg(test)]
@@ -233,19 +240,23 @@ mod tests {
                 ("gradient descent", RGBColor(200, 100, 0), &descent),
             ],
         )
-        .unwrap();
+        .unwrap()
+        .into_panel();
         assert!(
             svg.contains(">\n10¹³\n<"),
             "the axis ends a decade above the start"
         );
         assert!(!svg.contains("10¹⁴"), "and goes no higher");
         assert!(
-            svg.contains("gradient descent leaves the axis: 1.7×10²⁴³ at iteration 1"),
+            svg.contains(">gradient descent leaves the axis<")
+                && svg.contains(">at iteration 1: 1.7×10²⁴³<"),
             "{svg}"
         );
         std::fs::write("../../target/course-test/diverging.svg", &svg).unwrap_or(());
         // Converging series keep the axis they had.
-        let svg = lines(&test_caption(), &options, &[("Rprop", BLACK, &rprop)]).unwrap();
+        let svg = lines(&test_caption(), &options, &[("Rprop", BLACK, &rprop)])
+            .unwrap()
+            .into_panel();
         assert!(!svg.contains("leaves the axis"));
     }
 
@@ -260,7 +271,9 @@ mod tests {
                 marked,
                 ..Lines::default()
             };
-            lines(&test_caption(), &options, &[("l", BLACK, &curve)]).unwrap()
+            lines(&test_caption(), &options, &[("l", BLACK, &curve)])
+                .unwrap()
+                .into_panel()
         };
         assert!(!draw(false, true).contains("data-plot-box"));
         let svg = draw(true, true);

@@ -3,10 +3,9 @@
 
 use plotters::prelude::*;
 
-use super::{Caption, figure};
+use super::{Caption, Drawing, colour_scale, figure, panel};
 use crate::course::plot::{
-    self, Area, AxisSpec, DrawResult, Field, LEGEND_ROW, Layout, LegendPlace, Overlay, Swatch,
-    Ticks, diverging,
+    self, Area, AxisSpec, DrawResult, Field, Layout, Legend, Overlay, Swatch, Ticks, diverging,
 };
 
 /// A classifier's output over the plane, sampled on a grid.
@@ -82,7 +81,11 @@ struct PanelSpec<'a> {
     moved_from: Option<&'a [[f64; 2]]>,
 }
 
-/// One plane panel: output bands, the zero contour, the data.
+/// The height of a plane panel: its plot about square under the legend row.
+const PLANE_HEIGHT: u32 = 414;
+
+/// One plane panel: output bands, the zero contour, the data, the legend of the labels
+/// above it (led by the panel's name, if any).
 fn plane_panel(
     area: &Area,
     overlay: &mut Overlay,
@@ -91,13 +94,24 @@ fn plane_panel(
     labels: &[f64],
 ) -> DrawResult<()> {
     let (wx, wy) = spec.window;
-    let x = AxisSpec::linear(wx[0], wx[1], 7, "x₁");
-    let y = AxisSpec::linear(wy[0], wy[1], 7, "x₂");
+    let x = AxisSpec::linear(wx[0], wx[1], 5, "x₁");
+    let y = AxisSpec::linear(wy[0], wy[1], 5, "x₂");
+    let base = Layout::default();
+    let left = (base.margin + base.y_area) as i32;
+    let legend = Legend::new(
+        spec.caption,
+        "label",
+        &[
+            ("−1".into(), CLASS_COLOURS[0], Swatch::Dot),
+            ("+1".into(), CLASS_COLOURS[1], Swatch::Dot),
+        ],
+        left,
+        plot::PANEL_WIDTH as i32 - left - base.margin as i32,
+    );
     let layout = Layout {
-        top: LEGEND_ROW.unsigned_abs(),
-        ..Layout::default()
+        top: legend.height(),
+        ..base
     };
-    // The panel's name goes into the legend row, not above it, so the two never collide.
     let mut chart = plot::chart(area, "", &x, &y, layout)?;
     super::plot_area_marker(
         overlay,
@@ -133,43 +147,34 @@ fn plane_panel(
             .collect();
         overlay.segments(&chart, &moves, BLACK, 1.0);
     }
-    overlay.panel_title(&chart, spec.caption);
-    overlay.legend(
-        &chart,
-        "label",
-        &[
-            ("−1".into(), CLASS_COLOURS[0], Swatch::Dot),
-            ("+1".into(), CLASS_COLOURS[1], Swatch::Dot),
-        ],
-        LegendPlace::Above,
-    );
+    overlay.legend(&chart, &legend);
     Ok(())
 }
 
-/// The colour bar of the output bands, labelled `y`.
-fn output_bar(area: &Area, top: f64) -> DrawResult<()> {
-    plot::colour_bar(
-        area,
+/// The colour scale of the output bands, titled `model output y`.
+fn output_scale(caption: &Caption, top: f64) -> DrawResult<String> {
+    let base = Layout::default();
+    colour_scale(
+        caption,
         &output_levels(top),
         &output_band_colour,
         Ticks::linear(-top, top, 6),
         "model output y",
-        Layout::default(),
+        base.margin + base.y_area,
     )
 }
 
 /// The data alone, or with a model's output over the plane (bands on a symmetric scale with
-/// a colour bar) and its zero contour, the decision boundary.
+/// a colour scale under the panel) and its zero contour, the decision boundary.
 pub fn plane(
     caption: &Caption,
     plane: Option<&PlaneView>,
     window: ([f64; 2], [f64; 2]),
     points: &[[f64; 2]],
     labels: &[f64],
-) -> DrawResult<String> {
+) -> DrawResult<Drawing> {
     let top = plane.map_or(1.0, PlaneView::colour_range);
-    let width = if plane.is_some() { 630 } else { 520 };
-    figure((width, 544), caption, |root| {
+    let svg = figure((plot::PANEL_WIDTH, PLANE_HEIGHT), caption, |root| {
         let mut overlay = Overlay::default();
         let spec = PanelSpec {
             caption: "",
@@ -178,19 +183,18 @@ pub fn plane(
             window,
             moved_from: None,
         };
-        if plane.is_some() {
-            let (panel, bar) = root.split_horizontally(520);
-            plane_panel(&panel, &mut overlay, &spec, points, labels)?;
-            output_bar(&bar, top)?;
-        } else {
-            plane_panel(root, &mut overlay, &spec, points, labels)?;
-        }
+        plane_panel(root, &mut overlay, &spec, points, labels)?;
         Ok(overlay)
+    })?;
+    Ok(Drawing {
+        panels: vec![svg],
+        scale: plane.map(|_| output_scale(caption, top)).transpose()?,
     })
 }
 
-/// The data before and after optimising it against a fixed classifier, side by side; on the
-/// right a thin line joins each point to where it started.
+/// The data before and after optimising it against a fixed classifier, as two panels over
+/// the classifier's output with the colour scale they share; on the second a thin line joins
+/// each point to where it started.
 pub fn before_after(
     caption: &Caption,
     plane: &PlaneView,
@@ -198,36 +202,54 @@ pub fn before_after(
     before: &[[f64; 2]],
     after: &[[f64; 2]],
     labels: &[f64],
-) -> DrawResult<String> {
+) -> DrawResult<Drawing> {
     let top = plane.colour_range();
-    figure((930, 464), caption, |root| {
-        let (panels, bar) = root.split_horizontally(820);
-        let (left, right) = panels.split_horizontally(410);
-        let mut overlay = Overlay::default();
-        let spec = |caption, moved_from| PanelSpec {
-            caption,
-            plane: Some(plane),
-            top,
-            window,
-            moved_from,
-        };
-        plane_panel(&left, &mut overlay, &spec("before", None), before, labels)?;
-        plane_panel(
-            &right,
-            &mut overlay,
-            &spec("after", Some(before)),
-            after,
-            labels,
-        )?;
-        output_bar(&bar, top)?;
-        Ok(overlay)
+    let spec = |caption, moved_from| PanelSpec {
+        caption,
+        plane: Some(plane),
+        top,
+        window,
+        moved_from,
+    };
+    let size = (plot::PANEL_WIDTH, PLANE_HEIGHT);
+    let first = panel(
+        size,
+        caption,
+        "before",
+        "This panel: the data before.",
+        |root| {
+            let mut overlay = Overlay::default();
+            plane_panel(root, &mut overlay, &spec("before", None), before, labels)?;
+            Ok(overlay)
+        },
+    )?;
+    let second = panel(
+        size,
+        caption,
+        "after",
+        "This panel: the data after, each moved point joined to where it started.",
+        |root| {
+            let mut overlay = Overlay::default();
+            plane_panel(
+                root,
+                &mut overlay,
+                &spec("after", Some(before)),
+                after,
+                labels,
+            )?;
+            Ok(overlay)
+        },
+    )?;
+    Ok(Drawing {
+        panels: vec![first, second],
+        scale: Some(output_scale(caption, top)?),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::figures::{Lines, assert_text_readable, histogram, lines, test_caption};
+    use crate::course::figures::{Lines, assert_drawing_readable, histogram, lines, test_caption};
     use unrolled::datasets::gaussian_blobs;
 
     #[test]
@@ -251,13 +273,20 @@ mod tests {
             values: &values,
         };
         let w = ([-5.0, 8.0], [-5.0, 8.0]);
-        let svg = plane(&test_caption(), Some(&plane_view), w, &pts, &labels).unwrap();
-        assert!(svg.len() < 250_000, "{}", svg.len());
+        let d1 = plane(&test_caption(), Some(&plane_view), w, &pts, &labels).unwrap();
+        assert!(d1.to_html().len() < 250_000, "{}", d1.to_html().len());
+        assert_eq!(d1.panels.len(), 1);
+        assert!(d1.scale.as_deref().unwrap().contains("model output y"));
+        let alone = plane(&test_caption(), None, w, &pts, &labels).unwrap();
+        assert!(alone.scale.is_none(), "the data alone have no colour scale");
         let moved: Vec<[f64; 2]> = pts.iter().map(|p| [p[0] + 0.5, p[1]]).collect();
-        let svg2 = before_after(&test_caption(), &plane_view, w, &pts, &moved, &labels).unwrap();
-        assert!(svg2.len() < 250_000, "{}", svg2.len());
+        let d2 = before_after(&test_caption(), &plane_view, w, &pts, &moved, &labels).unwrap();
+        assert!(d2.to_html().len() < 250_000, "{}", d2.to_html().len());
+        assert_eq!(d2.panels.len(), 2, "before and after, one panel each");
+        assert!(d2.panels[0].contains(">before<") && d2.panels[1].contains(">after<"));
+        assert!(d2.panels[1].contains("<title>t: after</title>"));
         let curve: Vec<f64> = (0..100).map(|i| 1000.0 / (1.0 + i as f64)).collect();
-        let svg3 = lines(
+        let d3 = lines(
             &test_caption(),
             &Lines {
                 y_label: "loss",
@@ -268,22 +297,27 @@ mod tests {
             &[("sgd", RGBColor(0, 0, 0), &curve)],
         )
         .unwrap();
-        std::fs::write("../../target/course-test/lines.svg", &svg3).unwrap_or(());
         assert!(
-            svg3.contains(">\n40\u{2009}000\n<"),
+            d3.panels[0].contains(">\n40\u{2009}000\n<"),
             "the x axis counts iterations"
         );
         let edges: Vec<f64> = (0..=10).map(|i| -1.0 + 0.2 * f64::from(i)).collect();
         let counts = [900, 50, 10, 8, 12, 11, 14, 16, 23, 936];
-        let svg4 = histogram(&test_caption(), "output", &edges, &counts).unwrap();
+        let d4 = histogram(&test_caption(), "output", &edges, &counts).unwrap();
         assert!(histogram(&test_caption(), "output", &edges, &counts[1..]).is_err());
         assert_eq!(plane_view.colour_range(), 6.0, "max |y| = 5.2");
-        for s in [&svg, &svg2, &svg3, &svg4] {
-            assert_text_readable(s);
+        for d in [&d1, &alone, &d2, &d3, &d4] {
+            assert_drawing_readable(d);
         }
-        std::fs::write("../../target/course-test/plane.svg", &svg).unwrap_or(());
-        std::fs::write("../../target/course-test/before_after.svg", &svg2).unwrap_or(());
-        std::fs::write("../../target/course-test/lines.svg", &svg3).unwrap_or(());
-        std::fs::write("../../target/course-test/hist.svg", &svg4).unwrap_or(());
+        std::fs::create_dir_all("../../target/course-test").unwrap_or(());
+        for (name, d) in [
+            ("plane", &d1),
+            ("before_after", &d2),
+            ("lines", &d3),
+            ("hist", &d4),
+        ] {
+            std::fs::write(format!("../../target/course-test/{name}.html"), d.to_html())
+                .unwrap_or(());
+        }
     }
 }

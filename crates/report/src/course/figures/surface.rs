@@ -2,9 +2,9 @@
 
 use plotters::prelude::*;
 
-use super::{Caption, figure};
+use super::{Caption, Drawing, colour_scale, figure, panel};
 use crate::course::plot::{
-    self, Area, AxisSpec, DrawResult, Field, Layout, LegendPlace, Overlay, Swatch, Ticks, symlog,
+    self, Area, AxisSpec, DrawResult, Field, Layout, Legend, Overlay, Swatch, Ticks, symlog,
     viridis,
 };
 use crate::course::typography::{minus, power_of_ten};
@@ -120,55 +120,86 @@ fn inside(s: &SurfaceView, (x, y): (f64, f64)) -> bool {
     (s.w_x[0]..=s.w_x[1]).contains(&x) && (s.w_rec[0]..=s.w_rec[1]).contains(&y)
 }
 
-/// The loss surface, overview and zoom side by side with a shared colour bar, with the
-/// annotated points and, if given, an optimiser's path ending in a star.
+/// The panels of a loss surface and what each shows.
+const SURFACE_PANELS: [(&str, &str); 2] = [
+    ("overview", "This panel: the overview."),
+    ("zoom", "This panel: the zoom."),
+];
+
+/// The loss surface as two panels, overview and zoom, with the colour scale they share, and
+/// the annotated points and, if given, an optimiser's path ending in a star.
 pub fn loss_surface(
     caption: &Caption,
     overview: &SurfaceView,
     zoom: &SurfaceView,
     marks: &[Mark],
     path: Option<&[(f64, f64)]>,
-) -> DrawResult<String> {
-    let (lo, hi) = (log_loss(overview), log_loss(zoom));
-    figure((860, 400), caption, |root| {
-        let (panels, bar) = root.split_horizontally(770);
-        let (left, right) = panels.split_horizontally(385);
-        let mut overlay = Overlay::default();
-        for (area, view, values, panel) in [
-            (&left, overview, &lo, "overview"),
-            (&right, zoom, &hi, "zoom"),
-        ] {
-            let chart = surface_panel(area, panel, view, values)?;
-            super::plot_area_marker(&mut overlay, &chart, "");
-            if let Some(path) = path {
-                let visible: Vec<(f64, f64)> =
-                    path.iter().copied().filter(|p| inside(view, *p)).collect();
-                overlay.dots(&chart, &visible, WHITE, 3.5, 0.9);
-                if let Some(last) = path.last().filter(|p| inside(view, **p)) {
-                    overlay.star(&chart, *last, 9.0);
+) -> DrawResult<Drawing> {
+    let mut panels = Vec::with_capacity(2);
+    for (view, (name, alt)) in [overview, zoom].into_iter().zip(SURFACE_PANELS) {
+        let values = log_loss(view);
+        panels.push(panel(
+            (plot::PANEL_WIDTH, SURFACE_HEIGHT),
+            caption,
+            name,
+            alt,
+            |root| {
+                let mut overlay = Overlay::default();
+                let chart = surface_panel(root, name, view, &values)?;
+                super::plot_area_marker(&mut overlay, &chart, "");
+                if let Some(path) = path {
+                    let visible: Vec<(f64, f64)> =
+                        path.iter().copied().filter(|p| inside(view, *p)).collect();
+                    overlay.dots(&chart, &visible, WHITE, 3.5, 0.9);
+                    if let Some(last) = path.last().filter(|p| inside(view, **p)) {
+                        overlay.star(&chart, *last, 9.0);
+                    }
                 }
-            }
-            for (i, m) in marks.iter().enumerate() {
-                if inside(view, *m) {
-                    overlay.disc(&chart, *m, mark_colour(i), 5);
+                for (i, m) in marks.iter().enumerate() {
+                    if inside(view, *m) {
+                        overlay.disc(&chart, *m, mark_colour(i), 5);
+                    }
                 }
-            }
-        }
-        plot::colour_bar(
-            &bar,
-            &loss_levels(),
-            &loss_band_colour,
-            Ticks::powers(0, 8, 1),
-            "ξ + 1",
-            Layout::default(),
-        )?;
-        Ok(overlay)
+                Ok(overlay)
+            },
+        )?);
+    }
+    let layout = Layout::default();
+    let scale = colour_scale(
+        caption,
+        &loss_levels(),
+        &loss_band_colour,
+        Ticks::powers(0, 8, 2),
+        "ξ + 1",
+        layout.margin + layout.y_area,
+    )?;
+    Ok(Drawing {
+        panels,
+        scale: Some(scale),
     })
 }
 
+/// The height of a loss-surface panel: its plot about square.
+const SURFACE_HEIGHT: u32 = 400;
+
+/// The points of the gradient over time in their legend: `(w_x, w_rec)` of each.
+fn over_time_legend(curves: &[(Mark, &[f64])]) -> Vec<(String, RGBColor, Swatch)> {
+    curves
+        .iter()
+        .enumerate()
+        .map(|(i, (m, _))| {
+            (
+                format!("({}, {})", num(m.0), num(m.1)),
+                mark_colour(i),
+                Swatch::Line(plot::dash(i)),
+            )
+        })
+        .collect()
+}
+
 /// `∂ξ/∂S_k` against the step `k − L` on a symmetric-log axis, one curve per annotated point,
-/// each in its point's colour and its own dash pattern, with the legend beside the plot.
-pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawResult<String> {
+/// each in its point's colour and its own dash pattern, with the legend in rows above the plot.
+pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawResult<Drawing> {
     let steps = curves.iter().map(|c| c.1.len()).max().unwrap_or(1).max(2) - 1;
     let top = curves
         .iter()
@@ -193,13 +224,21 @@ pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawR
         Ticks { at, labels }
     };
     let n = steps as f64;
-    let x_ticks = Ticks::linear(-n, 0.0, steps.min(10));
-    figure((860, 420), caption, |root| {
-        let (plot_area, _legend_area) = root.split_horizontally(700);
+    let x_ticks = Ticks::linear(-n, 0.0, steps.min(5));
+    let width = plot::PANEL_WIDTH;
+    let legend = Legend::new(
+        "",
+        "(w_x, w_rec)",
+        &over_time_legend(curves),
+        10,
+        width as i32 - 20,
+    );
+    let height = 330 + legend.height();
+    let svg = figure((width, height), caption, |root| {
         let x = AxisSpec {
             range: (0.0, -n),
             ticks: x_ticks.clone(),
-            label: "step k − L (the output is 0; backpropagation runs left to right)".into(),
+            label: "step k − L (output at 0)".into(),
         };
         let y = AxisSpec {
             range: (-top, top),
@@ -207,13 +246,13 @@ pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawR
             label: "∂ξ/∂S_k (symmetric log)".into(),
         };
         let layout = Layout {
-            y_area: 64,
+            y_area: 80,
+            top: legend.height(),
             ..Layout::default()
         };
-        let chart = plot::chart(&plot_area, "", &x, &y, layout)?;
-        let mut legend = Vec::new();
+        let chart = plot::chart(root, "", &x, &y, layout)?;
         let mut overlay = Overlay::default();
-        for (i, (m, values)) in curves.iter().enumerate() {
+        for (i, (_, values)) in curves.iter().enumerate() {
             let pts: Vec<(f64, f64)> = values
                 .iter()
                 .enumerate()
@@ -221,21 +260,17 @@ pub fn gradient_over_time(caption: &Caption, curves: &[(Mark, &[f64])]) -> DrawR
                 .map(|(k, v)| (k as f64 - (values.len() - 1) as f64, symlog(*v)))
                 .collect();
             overlay.polyline(&chart, &pts, mark_colour(i), 2.5, plot::dash(i));
-            legend.push((
-                format!("({}, {})", num(m.0), num(m.1)),
-                mark_colour(i),
-                Swatch::Line(plot::dash(i)),
-            ));
         }
-        overlay.legend(&chart, "(w_x, w_rec)", &legend, LegendPlace::Right);
+        overlay.legend(&chart, &legend);
         Ok(overlay)
-    })
+    })?;
+    Ok(Drawing::single(svg))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::course::figures::{assert_text_readable, test_caption};
+    use crate::course::figures::{assert_drawing_readable, test_caption};
     use unrolled::datasets::binary_sequences;
     use unrolled::rnn::{
         Grid, OverTimeScale, Weights, gradient_over_time as got, loss_surface as ls,
@@ -293,10 +328,19 @@ mod tests {
         let path: Vec<(f64, f64)> = (0..500)
             .map(|i| (-1.5 + i as f64 * 0.005, 2.0 - i as f64 * 0.002))
             .collect();
-        let svg = loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path)).unwrap();
-        assert!(svg.len() < 250_000, "{} bytes", svg.len());
-        assert_text_readable(&svg);
-        assert!(svg.contains("<polygon"));
+        let drawing = loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path)).unwrap();
+        let html = drawing.to_html();
+        assert!(html.len() < 250_000, "{} bytes", html.len());
+        assert_drawing_readable(&drawing);
+        assert_eq!(drawing.panels.len(), 2, "overview and zoom, one panel each");
+        for (svg, name) in drawing.panels.iter().zip(["overview", "zoom"]) {
+            assert!(svg.contains("<polygon"));
+            assert_eq!(svg.matches("data-plot-box").count(), 1, "{name}");
+            assert!(svg.contains(&format!("<title>t: {name}</title>")), "{name}");
+        }
+        let scale = drawing.scale.as_deref().unwrap();
+        assert!(scale.contains("<title>t: colour scale</title>"));
+        assert!(scale.contains("10⁸") && !scale.contains("data-plot-box"));
         let mut curves = Vec::new();
         for m in marks {
             let mut out = vec![0.0; 11];
@@ -311,9 +355,10 @@ mod tests {
             curves.push((m, out));
         }
         let views: Vec<(Mark, &[f64])> = curves.iter().map(|(m, c)| (*m, c.as_slice())).collect();
-        let svg = gradient_over_time(&test_caption(), &views).unwrap();
+        let drawing = gradient_over_time(&test_caption(), &views).unwrap();
+        assert_drawing_readable(&drawing);
+        let svg = &drawing.panels[0];
         assert!(svg.len() < 250_000);
-        assert_text_readable(&svg);
         assert!(svg.contains("10⁴"), "symlog ticks");
         assert!(
             !svg.contains('_'),
@@ -328,19 +373,30 @@ mod tests {
             svg.contains(">(<tspan font-style=\"italic\">w</tspan>"),
             "a legend title"
         );
-        let legend_x: i32 = svg
-            .split("<text x=\"")
-            .filter(|t| t.contains("(1, 0.5)"))
-            .find_map(|t| t.split('"').next()?.parse().ok())
-            .unwrap();
+        // The legend sits in its rows above the plot: every entry above the top grid line.
+        let legend = Legend::new("", "(w_x, w_rec)", &over_time_legend(&views), 10, 380);
+        let band = 10 + legend.height() as i32;
+        for label in ["(2, 1)", "(1, 0.5)", "(1, −0.5)"] {
+            let y: i32 = svg
+                .split("<text x=\"")
+                .filter(|t| t.contains(&format!(">{label}<")))
+                .find_map(|t| t.split("y=\"").nth(1)?.split('"').next()?.parse().ok())
+                .unwrap();
+            assert!(
+                y < band,
+                "{label} at y = {y}, in the legend band above {band}"
+            );
+        }
         assert!(
-            legend_x > 700,
-            "the legend sits right of the plot, at x = {legend_x}"
+            legend.rows() >= 2,
+            "six entries need more than one row at this width"
         );
         std::fs::create_dir_all("../../target/course-test").unwrap();
         std::fs::write(
-            "../../target/course-test/surface.svg",
-            loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path)).unwrap(),
+            "../../target/course-test/surface.html",
+            loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path))
+                .unwrap()
+                .to_html(),
         )
         .unwrap();
         std::fs::write("../../target/course-test/over_time.svg", svg).unwrap();

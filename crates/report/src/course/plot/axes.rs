@@ -167,15 +167,15 @@ pub struct Layout {
     pub y_area: u32,
     /// Margin around the chart.
     pub margin: u32,
-    /// Extra space above the chart, for a legend row ([`super::LEGEND_ROW`]).
+    /// Extra space above the chart, for a legend ([`super::Legend::height`]).
     pub top: u32,
 }
 
 impl Default for Layout {
     fn default() -> Self {
         Self {
-            x_area: 50,
-            y_area: 70,
+            x_area: 58,
+            y_area: 72,
             margin: 10,
             top: 0,
         }
@@ -194,6 +194,8 @@ pub fn chart<'a, 'b>(
     builder
         .margin(layout.margin)
         .margin_top(layout.margin + layout.top)
+        // Room for half the last x tick label beyond the plot's right edge.
+        .margin_right(layout.margin + 12)
         .x_label_area_size(layout.x_area)
         .y_label_area_size(layout.y_area);
     if !caption.is_empty() {

@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::{Area, Axis, DrawResult, FONT, Layout, TICK_SIZE, TITLE_SIZE, Ticks, draw_err};
+use super::{Area, Axis, DrawResult, FONT, TICK_SIZE, TITLE_SIZE, Ticks, draw_err};
 use crate::error::Error;
 
 /// `#rrggbb`.
@@ -76,46 +76,46 @@ fn interpolate(stops: &[(u8, u8, u8)], t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-/// A vertical colour bar for contour bands: band `k` between `thresholds[k]` and
-/// `thresholds[k+1]` in `colour(k)`, with ticks.
+/// A horizontal colour bar for contour bands across the whole of `area`: band `k` between
+/// `thresholds[k]` and `thresholds[k+1]` in `colour(k)`, with ticks and a title below. It
+/// leaves `left` pixels on the left, so that under a panel it lines up with the plot.
 pub fn colour_bar(
     area: &Area,
     thresholds: &[f64],
     colour: &dyn Fn(usize) -> RGBColor,
     ticks: Ticks,
     label: &str,
-    layout: Layout,
+    left: u32,
 ) -> DrawResult<()> {
     let (Some(&lo), Some(&hi)) = (thresholds.first(), thresholds.last()) else {
         return Err(Error::render("no contour levels"));
     };
     let mut chart = ChartBuilder::on(area)
-        .margin_top(layout.margin + 28)
-        .margin_bottom(layout.margin)
-        .margin_left(2)
-        .margin_right(2)
-        .x_label_area_size(layout.x_area)
-        .right_y_label_area_size(54)
-        .build_cartesian_2d(Axis::new(0.0, 1.0, &[]), Axis::new(lo, hi, &ticks.at))
+        .margin_top(6)
+        .margin_bottom(4)
+        .margin_left(left)
+        .margin_right(24)
+        .x_label_area_size(52)
+        .build_cartesian_2d(Axis::new(lo, hi, &ticks.at), Axis::new(0.0, 1.0, &[]))
         .map_err(draw_err("the colour bar"))?;
     chart
         .draw_series(
             thresholds
                 .windows(2)
                 .enumerate()
-                .map(|(k, w)| Rectangle::new([(0.0, w[0]), (1.0, w[1])], colour(k).filled())),
+                .map(|(k, w)| Rectangle::new([(w[0], 0.0), (w[1], 1.0)], colour(k).filled())),
         )
         .map_err(draw_err("the colour bar"))?;
     let fmt = |v: &f64| ticks.label(*v);
     chart
         .configure_mesh()
         .disable_mesh()
-        .disable_x_axis()
+        .disable_y_axis()
         .axis_style(RGBColor(90, 90, 90))
         .label_style((FONT, TICK_SIZE))
         .axis_desc_style((FONT, TITLE_SIZE))
-        .y_desc(label)
-        .y_label_formatter(&fmt)
+        .x_desc(label)
+        .x_label_formatter(&fmt)
         .draw()
         .map_err(draw_err("the colour bar"))?;
     Ok(())

@@ -24,7 +24,7 @@ pub mod overlay;
 pub use axes::{Axis, AxisSpec, Layout, Ticks, chart, symlog};
 pub use colour::{MIN_GRAPHIC_CONTRAST, colour_bar, contrast, dash, diverging, hex, viridis};
 pub use contour::{Field, band_polygons, draw_bands, draw_level_line};
-pub use overlay::{LEGEND_ROW, LegendPlace, Overlay, Segment, Swatch};
+pub use overlay::{LEGEND_ROW, Legend, NOTE_SIZE, Overlay, Segment, Swatch};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -47,17 +47,27 @@ pub type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Axis, Axis
 /// The font family of every label: generic, so no font file is needed or named.
 pub const FONT: &str = "sans-serif";
 
-/// Tick labels, in plotters' units (its SVG backend writes `size / 1.24`): 11.3 px as written. Figures are shown at their own pixel
-/// size (scrolling on narrow screens, never shrunk), so this is the size a reader sees, and
-/// the browser check requires at least 11 px.
-pub const TICK_SIZE: u32 = 14;
-/// Axis titles, in plotters' units: 13.7 px as written, so that their 85 % subscripts
-/// (`w_rec`) still come to 11.6 px.
-pub const TITLE_SIZE: u32 = 17;
-/// Panel captions, in plotters' units: 14.5 px as written.
-pub const CAPTION_SIZE: u32 = 18;
-/// Legend text, in pixels (the overlay writes it directly).
-pub const LEGEND_SIZE: u32 = 13;
+/// The narrowest a figure is ever shown, in CSS pixels: the content width of a 360 px phone
+/// (16 px of padding each side). Panels wider than this are scaled down to it, never scrolled.
+pub const NARROWEST_SHOWN: u32 = 328;
+/// The widest a figure's panel (one `<svg>`) is drawn, in pixels: two fit side by side in the
+/// desktop column and one is stacked under the other on a phone.
+pub const PANEL_WIDTH: u32 = 400;
+/// The smallest text a panel may carry as written, in pixels: [`MIN_TEXT_PX`] once a
+/// [`PANEL_WIDTH`] panel is scaled down to [`NARROWEST_SHOWN`] (13.4 px).
+pub const MIN_DRAWN_TEXT_PX: f64 = MIN_TEXT_PX * PANEL_WIDTH as f64 / NARROWEST_SHOWN as f64;
+
+/// Tick labels, in plotters' units (its SVG backend writes `size / 1.24`): 13.7 px as written,
+/// 11.2 px on the narrowest screen.
+pub const TICK_SIZE: u32 = 17;
+/// Axis titles, in plotters' units: 16.1 px as written, so that their 85 % subscripts
+/// (`w_rec`) still come to 13.7 px.
+pub const TITLE_SIZE: u32 = 20;
+/// Panel captions, in plotters' units: 16.9 px as written.
+pub const CAPTION_SIZE: u32 = 21;
+/// Legend text, in pixels (the overlay writes it directly): 16 px, so that its 85 %
+/// subscripts (`w_x`) come to 13.6 px.
+pub const LEGEND_SIZE: u32 = 16;
 /// The smallest text a figure may show, in CSS pixels: WCAG-minded and the browser check's.
 pub const MIN_TEXT_PX: f64 = 11.0;
 

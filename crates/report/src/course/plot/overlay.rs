@@ -136,55 +136,40 @@ impl Overlay {
         );
     }
 
-    /// A legend with a `title`, outside `chart`'s plotting area so it hides no data: beside
-    /// it on the right ([`LegendPlace::Right`]: one entry a row; the figure must leave about
-    /// 160 pixels there) or in a row just above it ([`LegendPlace::Above`]: the chart needs
-    /// [`LEGEND_ROW`] pixels of top margin).
-    pub fn legend(
-        &mut self,
-        chart: &Chart,
-        title: &str,
-        entries: &[(String, RGBColor, Swatch)],
-        place: LegendPlace,
-    ) {
-        let (x_range, y_range) = (chart.x_range(), chart.y_range());
-        let (right, top) = chart.backend_coord(&(x_range.end, y_range.end));
-        let text = |svg: &mut String, x: i32, y: i32, weight: &str, label: &str| {
-            let _ = writeln!(
-                svg,
-                "<text x=\"{x}\" y=\"{y}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"{LEGEND_SIZE}\"{weight} fill=\"#222222\">{}</text>",
-                escape_html(label)
-            );
-        };
-        match place {
-            LegendPlace::Right => {
-                let x0 = right + 14;
-                text(&mut self.svg, x0, top + 8, " font-weight=\"bold\"", title);
-                for (i, (label, colour, swatch)) in entries.iter().enumerate() {
-                    let y = top + 30 + 20 * i as i32;
-                    self.swatch(x0, y, *colour, *swatch);
-                    text(&mut self.svg, x0 + 34, y, "", label);
+    /// A legend laid out by [`Legend::new`], in its rows just above `chart`'s plotting area
+    /// (the chart needs [`Legend::height`] pixels of top margin for it), so it hides no data.
+    pub fn legend(&mut self, chart: &Chart, legend: &Legend) {
+        let (_, top) = chart.backend_coord(&(chart.x_range().start, chart.y_range().end));
+        for item in &legend.items {
+            let y = top - LEGEND_GAP - (legend.rows - item.row) * LEGEND_ROW + LEGEND_ROW / 2;
+            match &item.kind {
+                Item::Lead(text) => {
+                    self.text(item.x, y, LEGEND_SIZE + 1, " font-weight=\"bold\"", text)
                 }
-            }
-            LegendPlace::Above => {
-                // Right-aligned: entries from the right edge leftwards, the title last.
-                let y = top - LEGEND_ROW / 2;
-                let mut x = right;
-                for (label, colour, swatch) in entries.iter().rev() {
-                    x -= text_width(label) + 34 + 12;
-                    self.swatch(x, y, *colour, *swatch);
-                    text(&mut self.svg, x + 34, y, "", label);
+                Item::Title(text) => {
+                    self.text(item.x, y, LEGEND_SIZE, " font-weight=\"bold\"", text)
                 }
-                let x = x - text_width(title) - 8;
-                text(&mut self.svg, x, y, " font-weight=\"bold\"", title);
+                Item::Entry(label, colour, swatch) => {
+                    self.swatch(item.x, y, *colour, *swatch);
+                    self.text(item.x + SWATCH_GAP, y, LEGEND_SIZE, "", label);
+                }
             }
         }
     }
 
+    /// A line of text starting at `(x, y)`, vertically centred there.
+    fn text(&mut self, x: i32, y: i32, size: u32, weight: &str, label: &str) {
+        let _ = writeln!(
+            self.svg,
+            "<text x=\"{x}\" y=\"{y}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"{size}\"{weight} fill=\"#222222\">{}</text>",
+            escape_html(label)
+        );
+    }
+
     /// A note where a curve leaves the top of `chart`: an upward triangle in the curve's
-    /// `colour` on the edge at `at`, and `text` beside it inside the plot (left of the
-    /// triangle when it is in the right half).
-    pub fn exit_note(&mut self, chart: &Chart, at: (f64, f64), colour: RGBColor, text: &str) {
+    /// `colour` on the edge at `at`, and the `lines` of text under it inside the plot (left
+    /// of the triangle when it is in the right half).
+    pub fn exit_note(&mut self, chart: &Chart, at: (f64, f64), colour: RGBColor, lines: &[String]) {
         let (x, y) = chart.backend_coord(&at);
         let (left, _) = chart.backend_coord(&(chart.x_range().start, at.1));
         let (right, _) = chart.backend_coord(&(chart.x_range().end, at.1));
@@ -198,28 +183,15 @@ impl Overlay {
         } else {
             (x + 10, "start")
         };
-        let _ = writeln!(
-            self.svg,
-            "<text x=\"{tx}\" y=\"{}\" dy=\"0.35em\" text-anchor=\"{anchor}\" font-family=\"{FONT}\" font-size=\"{LEGEND_SIZE}\" fill=\"#222222\">{}</text>",
-            y + 12,
-            escape_html(text)
-        );
-    }
-
-    /// A panel's name, bold, at the left end of the legend row above `chart` (where a
-    /// [`LegendPlace::Above`] legend leaves room for it).
-    pub fn panel_title(&mut self, chart: &Chart, title: &str) {
-        if title.is_empty() {
-            return;
+        let step = NOTE_SIZE as i32 + 4;
+        for (i, line) in lines.iter().enumerate() {
+            let _ = writeln!(
+                self.svg,
+                "<text x=\"{tx}\" y=\"{}\" dy=\"0.35em\" text-anchor=\"{anchor}\" font-family=\"{FONT}\" font-size=\"{NOTE_SIZE}\" fill=\"#222222\">{}</text>",
+                y + 14 + step * i as i32,
+                escape_html(line)
+            );
         }
-        let (left, top) = chart.backend_coord(&(chart.x_range().start, chart.y_range().end));
-        let _ = writeln!(
-            self.svg,
-            "<text x=\"{left}\" y=\"{}\" dy=\"0.35em\" font-family=\"{FONT}\" font-size=\"{}\" font-weight=\"bold\" fill=\"#222222\">{}</text>",
-            top - LEGEND_ROW / 2,
-            LEGEND_SIZE + 1,
-            escape_html(title)
-        );
     }
 
     /// A legend swatch 28 pixels wide starting at `x`, centred on `y`.
@@ -258,22 +230,103 @@ impl Overlay {
     }
 }
 
-/// The height of a legend row above a chart ([`LegendPlace::Above`]), in pixels.
-pub const LEGEND_ROW: i32 = 24;
+/// The height of a legend row above a chart, in pixels.
+pub const LEGEND_ROW: i32 = 26;
+/// The text of a note on the plot ([`Overlay::exit_note`]), in pixels: it holds no
+/// subscripts, so it may be smaller than the legend.
+pub const NOTE_SIZE: u32 = 14;
+/// Between a legend's last row and the plot, clear of the top tick label.
+const LEGEND_GAP: i32 = 10;
+/// From a swatch's left end to its label.
+const SWATCH_GAP: i32 = 34;
+/// Between two legend items in a row.
+const ITEM_GAP: i32 = 14;
 
-/// A generous estimate of a legend label's width in pixels at [`LEGEND_SIZE`] (no font is
-/// measured, so nothing depends on the fonts installed).
-fn text_width(label: &str) -> i32 {
-    label.chars().count() as i32 * 8
+/// A generous estimate of a label's width in pixels at `size` (no font is measured, so
+/// nothing depends on the fonts installed): 0.625 em a character, wider than the digits of
+/// the common sans-serif fonts.
+fn text_width(label: &str, size: u32) -> i32 {
+    label.chars().count() as i32 * size as i32 * 5 / 8
 }
 
-/// Where a legend goes: always outside the plotting area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LegendPlace {
-    /// To the right of the plotting area, one entry a row.
-    Right,
-    /// In one row above the plotting area, right-aligned.
-    Above,
+/// One placed item of a [`Legend`].
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    /// A panel's name, first and bold.
+    Lead(String),
+    /// The legend's title, bold.
+    Title(String),
+    /// A swatch and its label.
+    Entry(String, RGBColor, Swatch),
+}
+
+/// A placed legend item: its kind, left edge and row (0 is the top row).
+#[derive(Debug, Clone, PartialEq)]
+struct Placed {
+    kind: Item,
+    x: i32,
+    row: i32,
+}
+
+/// A legend laid out in rows of a given width: a panel name (optional), the title and the
+/// entries, left to right, a new row whenever the next one would not fit. Laid out before
+/// the chart is built, so the chart can leave [`Legend::height`] pixels for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Legend {
+    items: Vec<Placed>,
+    rows: i32,
+}
+
+impl Legend {
+    /// Lay out `lead` (a panel name, may be empty), `title` and `entries` in rows from `left`
+    /// to `left + width` pixels. An item wider than a row gets a row of its own.
+    pub fn new(
+        lead: &str,
+        title: &str,
+        entries: &[(String, RGBColor, Swatch)],
+        left: i32,
+        width: i32,
+    ) -> Self {
+        let mut all: Vec<(Item, i32)> = Vec::new();
+        if !lead.is_empty() {
+            all.push((Item::Lead(lead.into()), text_width(lead, LEGEND_SIZE + 1)));
+        }
+        if !title.is_empty() {
+            all.push((Item::Title(title.into()), text_width(title, LEGEND_SIZE)));
+        }
+        for (label, colour, swatch) in entries {
+            all.push((
+                Item::Entry(label.clone(), *colour, *swatch),
+                SWATCH_GAP + text_width(label, LEGEND_SIZE),
+            ));
+        }
+        let (mut x, mut row) = (left, 0);
+        let mut items = Vec::with_capacity(all.len());
+        for (kind, w) in all {
+            if x > left && x + w > left + width {
+                (x, row) = (left, row + 1);
+            }
+            items.push(Placed { kind, x, row });
+            x += w + ITEM_GAP;
+        }
+        let rows = if items.is_empty() { 0 } else { row + 1 };
+        Self { items, rows }
+    }
+
+    /// The rows' height in pixels with the gap under them: the top margin the chart leaves
+    /// for the legend (0 for an empty legend).
+    pub fn height(&self) -> u32 {
+        if self.rows == 0 {
+            0
+        } else {
+            (self.rows * LEGEND_ROW + LEGEND_GAP).unsigned_abs()
+        }
+    }
+
+    /// How many rows the legend takes.
+    pub fn rows(&self) -> i32 {
+        self.rows
+    }
 }
 
 /// What a legend entry shows.
@@ -283,4 +336,61 @@ pub enum Swatch {
     Line(&'static str),
     /// A disc.
     Dot,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(labels: &[&str]) -> Vec<(String, RGBColor, Swatch)> {
+        labels
+            .iter()
+            .map(|l| ((*l).to_string(), BLACK, Swatch::Dot))
+            .collect()
+    }
+
+    #[test]
+    fn a_legend_wraps_into_rows_that_fit() {
+        // Title 5 chars (50 px), each entry 34 + 40 px, 14 px between: a 240 px row holds
+        // the title and two entries (226 px).
+        let e = entries(&["aaaa", "bbbb", "cccc", "dddd"]);
+        let l = Legend::new("", "title", &e, 10, 240);
+        assert_eq!(l.rows(), 2);
+        let rows: Vec<i32> = l.items.iter().map(|i| i.row).collect();
+        assert_eq!(rows, vec![0, 0, 0, 1, 1]);
+        assert!(l.items.iter().filter(|i| i.row == 1).all(|i| i.x >= 10));
+        assert_eq!(l.items[3].x, 10, "a new row starts at the left edge");
+        for row in 0..l.rows() {
+            let right = l
+                .items
+                .iter()
+                .filter(|i| i.row == row)
+                .map(|i| {
+                    i.x + match &i.kind {
+                        Item::Entry(t, ..) => SWATCH_GAP + text_width(t, LEGEND_SIZE),
+                        Item::Title(t) => text_width(t, LEGEND_SIZE),
+                        Item::Lead(t) => text_width(t, LEGEND_SIZE + 1),
+                    }
+                })
+                .max()
+                .unwrap();
+            assert!(right <= 250, "row {row} ends at {right}");
+        }
+        assert_eq!(l.height(), (2 * LEGEND_ROW + LEGEND_GAP) as u32);
+    }
+
+    #[test]
+    fn an_empty_legend_takes_no_room_and_a_wide_item_gets_a_row_of_its_own() {
+        let empty = Legend::new("", "", &[], 0, 100);
+        assert_eq!((empty.rows(), empty.height()), (0, 0));
+        let wide = Legend::new(
+            "panel",
+            "",
+            &entries(&["a label far wider than the row"]),
+            0,
+            60,
+        );
+        assert_eq!(wide.rows(), 2, "the lead, then the wide entry alone");
+        assert!(wide.items.iter().all(|i| i.x == 0));
+    }
 }
