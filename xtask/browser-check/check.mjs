@@ -14,8 +14,10 @@
 // - a figure that scrolls sideways, sits in a scroll container or has a panel wider than
 //   itself (its panels must stack and shrink to the width instead);
 // - the smallest text in any figure as rendered, against FIGURE_TEXT_MIN_PX;
-// and in print emulation, navigation left visible. Screenshots of every page at every width,
-// light, dark and print, go to the screenshot folder.
+// and in print emulation, navigation left visible. Every check runs twice, with JavaScript on
+// and off (a reader without scripts must get the same readable page). Screenshots of every
+// page at every width, light, dark and print, with and without JavaScript, go to the
+// screenshot folder.
 // Usage: node check.mjs <pages dir> <screenshot dir>
 import { chromium } from 'playwright-core';
 import { readdirSync, mkdirSync, readFileSync } from 'node:fs';
@@ -150,10 +152,18 @@ function measure({ minText, maxRaise }) {
 
 let failures = 0;
 const smallestText = [];
+/** Timers for the checks' own code in a page whose scripts are disabled: Chromium then runs
+ * no timer callbacks, and axe-core waits on `setTimeout`, so it would hang. The page's own
+ * scripts stay off; only what the check evaluates sees these. */
+function microtaskTimers() {
+  window.setTimeout = (f, _ms, ...args) => { Promise.resolve().then(() => f(...args)); return 0; };
+  window.clearTimeout = () => {};
+}
+
 for (const name of pages) {
   const url = pathToFileURL(join(dir, name)).href;
-  for (const width of WIDTHS) {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
+  for (const [width, javaScriptEnabled] of WIDTHS.flatMap((w) => [[w, true], [w, false]])) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled });
     const page = await context.newPage();
     const problems = [];
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
@@ -163,7 +173,14 @@ for (const name of pages) {
     const response = await page.goto(url, { waitUntil: 'load' });
     if (!response || !response.ok()) problems.push(`could not load ${url}`);
     await page.evaluate(() => document.fonts.ready);
-    const shot = (suffix) => join(shots, name.replace(/\.html$/, `-${width}${suffix}.png`));
+    const scripts = javaScriptEnabled ? '' : '-nojs';
+    const shot = (suffix) => join(shots, name.replace(/\.html$/, `-${width}${scripts}${suffix}.png`));
+    if (!javaScriptEnabled) {
+      // Scripts really are off: the page's script, which sets up the explorers, did not run.
+      const ran = await page.evaluate(() => 'unrolledExplorer' in globalThis);
+      if (ran) problems.push('the page script ran although JavaScript is off');
+      await page.evaluate(microtaskTimers);
+    }
     let summary = null;
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -190,7 +207,7 @@ for (const name of pages) {
       await page.screenshot({ path: shot(scheme === 'dark' ? '-dark' : ''), fullPage: true });
     }
     if (summary.figures > 0) {
-      smallestText.push([`${name} ${width} px`, summary.smallest, summary.smallestAt]);
+      smallestText.push([`${name} ${width} px${javaScriptEnabled ? '' : ' (JavaScript off)'}`, summary.smallest, summary.smallestAt]);
       if (FIGURE_TEXT_ENFORCED && summary.smallest < FIGURE_TEXT_MIN_PX) {
         problems.push(`figure text as small as ${summary.smallest.toFixed(1)} px (${summary.smallestAt}), under ${FIGURE_TEXT_MIN_PX} px`);
       }
@@ -205,7 +222,8 @@ for (const name of pages) {
     await context.close();
     const status = problems.length === 0 ? 'ok' : 'FAILED';
     const raise = summary.raises.length ? `, 10^8 raised ${summary.raises.map((r) => r.toFixed(2)).join('/')} em` : '';
-    console.log(`${status.padEnd(6)} ${name} at ${width} px: ${summary.figures} figures, ${summary.maths} equations (${summary.scrolling} scrolling), math font ${summary.mathFont.split(',')[0]}${raise}`);
+    const mode = javaScriptEnabled ? '' : ', JavaScript off';
+    console.log(`${status.padEnd(6)} ${name} at ${width} px${mode}: ${summary.figures} figures, ${summary.maths} equations (${summary.scrolling} scrolling), math font ${summary.mathFont.split(',')[0]}${raise}`);
     for (const p of problems) console.log(`       ${p}`);
     failures += problems.length;
   }
