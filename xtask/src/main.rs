@@ -30,7 +30,8 @@ COMMANDS:
     embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
     wasm        Build the pages' WebAssembly into crates/explorer/wasm/ [--check: fail if stale]
-    mutants     Mutation-test the core: fail on any mutant its tests miss
+    mutants     Mutation-test the core (--report: the report crate's validation and
+                output code): fail on any mutant the tests miss
                 [--in-diff [BASE]: only lines changed since BASE] [--jobs N] [--file GLOB]
     help        Print this help
 ";

@@ -1,9 +1,10 @@
-//! `cargo xtask mutants`: mutation testing of the core with cargo-mutants — every mutant of
-//! `crates/core` must be caught by the core's own tests, or be listed, with the reason no
-//! behaviour tells it apart, in `.cargo/mutants.toml`.
+//! `cargo xtask mutants`: mutation testing with cargo-mutants — every mutant of `crates/core`
+//! must be caught by the core's own tests, and (`--report`) every mutant of the report
+//! crate's config validation and output swapping by the report crate's and the workspace
+//! tests; or be listed, with the reason no behaviour tells it apart, in `.cargo/mutants.toml`.
 //!
-//! The settings (tests of the core only, no doctests, the accepted equivalents) live in
-//! `.cargo/mutants.toml`, so a plain `cargo mutants -p unrolled` behaves the same.
+//! The shared settings (no doctests, the lean build profile, the accepted equivalents) live in
+//! `.cargo/mutants.toml`, so a plain `cargo mutants -p unrolled` behaves the same for the core.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,25 +14,53 @@ use super::{run_command, workspace_root};
 
 /// The cargo-mutants release this project runs: the newest that builds with Rust 1.95.
 const VERSION: &str = "27.1.0";
-/// The package whose mutants are generated.
-const PACKAGE: &str = "unrolled";
-/// Where the core's code lives, relative to the workspace root: only changes here make mutants.
-const CORE_SRC: &str = "crates/core/src";
+/// What one mutation run covers: the code mutated and the tests that must catch it.
+struct Target {
+    /// The package whose mutants are generated.
+    package: &'static str,
+    /// The files mutated, relative to the workspace root: a folder or single files. Only
+    /// changes here make mutants for `--in-diff`.
+    paths: &'static [&'static str],
+    /// The packages whose tests run against every mutant (the mutated one's own when empty).
+    test_packages: &'static [&'static str],
+}
+
+/// The core: all of it, judged by its own tests.
+const CORE: Target = Target {
+    package: "unrolled",
+    paths: &["crates/core/src"],
+    test_packages: &[],
+};
+
+/// The report crate's promises of issue-sized weight: which configs are accepted (validation)
+/// and that a user's files are never lost (output ownership, lock and swap). Judged by the
+/// crate's unit tests and the workspace tests (`tests/`: config errors, output safety).
+const REPORT: Target = Target {
+    package: "unrolled-report",
+    paths: &[
+        "crates/report/src/config/validate.rs",
+        "crates/report/src/output.rs",
+    ],
+    test_packages: &["unrolled-report", "unrolled-tests"],
+};
 /// The branch a change is measured against when it is not checked out itself.
 const MAIN: &str = "main";
 
-/// `cargo xtask mutants [--in-diff [BASE]] [--jobs N] [--file GLOB]…`.
+/// `cargo xtask mutants [--report] [--in-diff [BASE]] [--jobs N] [--file GLOB]…`.
 ///
-/// Without `--in-diff`, every mutant of the core; with it, only those in lines changed since
-/// `BASE` (default: see [`default_base`]). Errors: bad arguments, cargo-mutants missing and not
-/// installable, a failed baseline, or any mutant missed.
+/// Without `--in-diff`, every mutant of the core (with `--report`, of the report crate's
+/// validation and output code); with it, only those in lines changed since `BASE` (default:
+/// see [`default_base`]). Errors: bad arguments, cargo-mutants missing and not installable, a
+/// failed baseline, or any mutant missed.
 pub fn mutants(args: &[String]) -> Result<(), String> {
+    let mut target = &CORE;
     let mut jobs = None;
     let mut diff_base: Option<Option<String>> = None;
     let mut files = Vec::new();
     let mut rest = args.iter().peekable();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
+            "--report" => target = &REPORT,
             "--in-diff" => {
                 let base = rest.next_if(|next| !next.starts_with('-')).cloned();
                 diff_base = Some(base);
@@ -51,7 +80,7 @@ pub fn mutants(args: &[String]) -> Result<(), String> {
             }
             other => {
                 return Err(format!(
-                    "mutants: unknown option `{other}` (expected --in-diff [BASE], --jobs N, --file GLOB)"
+                    "mutants: unknown option `{other}` (expected --report, --in-diff [BASE], --jobs N, --file GLOB)"
                 ));
             }
         }
@@ -60,11 +89,26 @@ pub fn mutants(args: &[String]) -> Result<(), String> {
     for file in &files {
         extra.extend(["--file".to_owned(), file.clone()]);
     }
+    if files.is_empty() {
+        for path in target.paths {
+            // A folder's files, or the one file.
+            let glob = if path.ends_with(".rs") {
+                (*path).to_owned()
+            } else {
+                format!("{path}/**")
+            };
+            extra.extend(["--file".to_owned(), glob]);
+        }
+    }
     match (diff_base, jobs) {
-        (Some(None), None) if extra.is_empty() => in_diff(),
-        (Some(base), jobs) => in_diff_since(base.as_deref(), jobs.unwrap_or(IN_DIFF_JOBS), &extra),
+        (Some(base), jobs) => in_diff_since(
+            target,
+            base.as_deref(),
+            jobs.unwrap_or(IN_DIFF_JOBS),
+            &extra,
+        ),
         // Others share the machine: one mutant at a time unless asked.
-        (None, jobs) => run_mutants(jobs.unwrap_or(1), &extra),
+        (None, jobs) => run_mutants(target, jobs.unwrap_or(1), &extra),
     }
 }
 
@@ -72,22 +116,33 @@ pub fn mutants(args: &[String]) -> Result<(), String> {
 /// build every dependency again, longer than the few mutants of a change take.
 const IN_DIFF_JOBS: usize = 1;
 
-/// The cheap check CI runs: only the mutants in lines of `crates/core/src` changed since the
-/// default base ([`default_base`]); passes at once when the change touches no core code.
+/// The cheap check CI runs: only the mutants in lines of the core, and of the report crate's
+/// validation and output code, changed since the default base ([`default_base`]); passes at
+/// once when the change touches neither.
 ///
 /// In CI (`CI=true`, a throwaway clone) the mutants are tried in place, in the warm target/
 /// the earlier checks left, which spares building every dependency again in a scratch copy;
 /// elsewhere a copy keeps the working tree untouched even if the run is killed.
 pub fn in_diff() -> Result<(), String> {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        in_diff_since(None, 1, &["--in-place".to_owned()])
-    } else {
-        in_diff_since(None, IN_DIFF_JOBS, &[])
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    for target in [&CORE, &REPORT] {
+        if ci {
+            in_diff_since(target, None, 1, &["--in-place".to_owned()])?;
+        } else {
+            in_diff_since(target, None, IN_DIFF_JOBS, &[])?;
+        }
     }
+    Ok(())
 }
 
-/// Mutants in the lines changed between `base` (or [`default_base`]) and the working tree.
-fn in_diff_since(base: Option<&str>, jobs: usize, extra: &[String]) -> Result<(), String> {
+/// Mutants of `target` in the lines changed between `base` (or [`default_base`]) and the
+/// working tree.
+fn in_diff_since(
+    target: &Target,
+    base: Option<&str>,
+    jobs: usize,
+    extra: &[String],
+) -> Result<(), String> {
     let root = workspace_root();
     let base = match base {
         Some(base) => base.to_owned(),
@@ -99,22 +154,22 @@ fn in_diff_since(base: Option<&str>, jobs: usize, extra: &[String]) -> Result<()
             }
         },
     };
-    let diff = git(
-        &root,
-        &["diff", "--no-color", "--unified=0", &base, "--", CORE_SRC],
-    )?;
+    let mut args = vec!["diff", "--no-color", "--unified=0", base.as_str(), "--"];
+    args.extend(target.paths);
+    let diff = git(&root, &args)?;
+    let paths = target.paths.join(", ");
     if diff.trim().is_empty() {
-        eprintln!("xtask: mutants: no change in {CORE_SRC} since {base}; nothing to mutate");
+        eprintln!("xtask: mutants: no change in {paths} since {base}; nothing to mutate");
         return Ok(());
     }
     let patch = root.join("target").join("mutants-in-diff.patch");
     std::fs::create_dir_all(root.join("target"))
         .and_then(|()| std::fs::write(&patch, diff))
         .map_err(|e| format!("could not write {}: {e}", patch.display()))?;
-    eprintln!("xtask: mutants: only lines of {CORE_SRC} changed since {base}");
+    eprintln!("xtask: mutants: only lines of {paths} changed since {base}");
     let mut args = vec!["--in-diff".to_owned(), patch.display().to_string()];
     args.extend_from_slice(extra);
-    run_mutants(jobs, &args)
+    run_mutants(target, jobs, &args)
 }
 
 /// What a change is compared with: the merge base with `main` when another branch is checked
@@ -177,9 +232,9 @@ fn ensure_cargo_mutants(cargo: &str) -> Result<(), String> {
     })
 }
 
-/// Run cargo-mutants over the core with `jobs` parallel builds and `extra` arguments; report
+/// Run cargo-mutants over `target` with `jobs` parallel builds and `extra` arguments; report
 /// the outcome counts and the wall time, and fail if any mutant was missed.
-fn run_mutants(jobs: usize, extra: &[String]) -> Result<(), String> {
+fn run_mutants(target: &Target, jobs: usize, extra: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     ensure_cargo_mutants(&cargo)?;
     let root = workspace_root();
@@ -195,10 +250,13 @@ fn run_mutants(jobs: usize, extra: &[String]) -> Result<(), String> {
     let mut command = Command::new(&cargo);
     command
         .current_dir(&root)
-        .args(["mutants", "--package", PACKAGE, "--colors", "never"])
+        .args(["mutants", "--package", target.package, "--colors", "never"])
         .arg("--output")
         .arg(&out)
         .args(extra);
+    for package in target.test_packages {
+        command.args(["--test-package", package]);
+    }
     // In place there is one tree, so one job (cargo-mutants refuses `--jobs` with it).
     if !extra.iter().any(|a| a == "--in-place") {
         command.args(["--jobs", &jobs]);
