@@ -59,8 +59,8 @@ fn run() -> Result<(), String> {
     let config = RpropConfig {
         eta_plus: number("rprop/settings/eta_plus")?,
         eta_minus: number("rprop/settings/eta_minus")?,
-        delta_init: pair("rprop/settings/delta")?,
-        prev_sign_init: pair("rprop/settings/prev_sign")?,
+        delta_init: pair("rprop/settings/delta_init")?,
+        prev_sign_init: pair("rprop/settings/prev_sign_init")?,
     };
     let iterations = at("rprop/settings/iterations")?
         .as_u64()
