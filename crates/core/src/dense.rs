@@ -164,6 +164,9 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
         dx
     }
 
+    /// Layers of the deep net's size gain from the column view; the 2-5-5-1's do not.
+    const HAS_FAST_VIEW: bool = I * O >= fast::columns::WORTH_FROM;
+
     /// The layer with a column-major copy of its weights, for one-sample forward passes
     /// in SIMD lanes (see `fast::columns`).
     fn with_fast_view<T: LayerTask<S, I, O>>(&mut self, task: T) -> T::Output {

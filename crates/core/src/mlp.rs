@@ -68,6 +68,8 @@ where
         self.layers.0.backward(&d_hidden)
     }
 
+    const HAS_FAST_VIEW: bool = A::HAS_FAST_VIEW || B::HAS_FAST_VIEW;
+
     /// The view of `first`, then of `second`, chained.
     fn with_fast_view<T: LayerTask<S, I, O>>(&mut self, task: T) -> T::Output {
         let (first, second) = &mut self.layers;

@@ -78,6 +78,11 @@ pub trait Layer<S: Scalar, const I: usize, const O: usize>: Params<S> + ReluUnit
     /// side in the innermost loops (the SIMD lanes), which is what makes it faster.
     fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O];
 
+    /// Whether [`with_fast_view`](Self::with_fast_view) offers a faster layout than the
+    /// block itself; training asks for the view only then (otherwise the code is not worth
+    /// its size). By default none.
+    const HAS_FAST_VIEW: bool = false;
+
     /// Run `task` on a view of this block laid out for training, which computes the bits
     /// of the block itself and keeps it up to date at every call.
     ///
@@ -200,7 +205,11 @@ impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
     }
 
     fn with_fast_model<R: ModelTask<S, D>>(&mut self, task: R) -> R::Output {
-        self.with_fast_view(AsModel(task))
+        if T::HAS_FAST_VIEW {
+            self.with_fast_view(AsModel(task))
+        } else {
+            task.run(self)
+        }
     }
 }
 
