@@ -179,8 +179,8 @@ pub trait Model<S: Scalar, const D: usize>: Params<S> {
     /// Run `task` on a view of this model laid out for training (what
     /// [`Sgd::train`](crate::Sgd::train) steps): the bits of the model itself, kept up to date.
     ///
-    /// The default hands `task` the model as it is; every layer stack uses
-    /// [`Layer::with_fast_view`].
+    /// The default hands `task` the model as it is; a layer stack with a faster layout
+    /// ([`Layer::HAS_FAST_VIEW`]) uses [`Layer::with_fast_view`].
     fn with_fast_model<T: ModelTask<S, D>>(&mut self, task: T) -> T::Output
     where
         Self: Sized,

@@ -8,7 +8,9 @@
 //! returns, the model is exactly what the plain loop would have left.
 //!
 //! Tasks are traits with a generic method rather than closures, because the view's type
-//! is only known inside the block that makes it.
+//! is only known inside the block that makes it. The traits are public (they appear in the
+//! hook's signature) but cannot be named outside this crate, so blocks defined elsewhere
+//! keep the default hooks: they train on themselves.
 
 use core::marker::PhantomData;
 
