@@ -310,3 +310,44 @@ fn the_column_view_answers_every_call_as_the_layer_does() {
         lockstep::<f32, Relu, 1, 30>(seed);
     }
 }
+
+/// After one forward and backward pass, whether a step of size `eta` stays finite.
+struct CheckAfterBackward<S, const I: usize, const O: usize> {
+    x: [S; I],
+    d: [S; O],
+    eta: S,
+}
+
+impl<S: Scalar, const I: usize, const O: usize> LayerTask<S, I, O> for CheckAfterBackward<S, I, O> {
+    type Output = bool;
+    fn run<L: Layer<S, I, O>>(self, mut layer: L) -> bool {
+        layer.forward(&self.x);
+        layer.backward(&self.d);
+        layer.step_is_finite(self.eta)
+    }
+}
+
+#[test]
+fn the_views_check_sees_a_step_that_overflows_one_way() {
+    // w = MAX at one weight, the step adds to it: MAX − η·g with η·g < 0 overflows, while
+    // MAX + η·g would not. Once in a full group of four inputs, once in the remainder.
+    for (input, g_sign) in [(0, -1.0), (4, -1.0), (0, 1.0), (4, 1.0)] {
+        let mut layer = Dense::<f64, 5, 4, Identity>::random(&mut RandomStream::new(2));
+        layer.w[1][input] = f64::MAX;
+        let mut x = [0.5; 5];
+        x[input] = g_sign;
+        let task = || CheckAfterBackward {
+            x,
+            d: [1.0; 4],
+            eta: 1e308,
+        };
+        let mut plain = layer.clone();
+        let fast = layer.with_fast_view(task());
+        assert_eq!(
+            fast,
+            task().run(ByRef(&mut plain)),
+            "input {input}, g {g_sign}"
+        );
+        assert_eq!(fast, g_sign > 0.0, "input {input}, g {g_sign}");
+    }
+}
