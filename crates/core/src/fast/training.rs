@@ -351,3 +351,53 @@ fn the_views_check_sees_a_step_that_overflows_one_way() {
         assert_eq!(fast, g_sign > 0.0, "input {input}, g {g_sign}");
     }
 }
+
+/// A step before any backward through the view uses the layer's stored gradient, on both
+/// copies: the next forward pass (on the columns) sees it.
+struct StepThenForward<S, const I: usize> {
+    x: [S; I],
+    eta: S,
+}
+
+impl<S: Scalar, const I: usize, const O: usize> LayerTask<S, I, O> for StepThenForward<S, I> {
+    type Output = [S; O];
+    fn run<L: Layer<S, I, O>>(self, mut layer: L) -> [S; O] {
+        layer.apply_step(self.eta);
+        layer.forward(&self.x)
+    }
+}
+
+#[test]
+fn a_step_before_any_backward_reaches_the_columns_and_the_bias_check_sees_overflow() {
+    let mut layer = Dense::<f64, 5, 4, Relu>::random(&mut RandomStream::new(5));
+    layer.forward(&[1.0, -0.5, 0.25, 2.0, 0.75]);
+    layer.backward(&[1.0, -2.0, 0.5, 3.0]);
+    let mut plain = layer.clone();
+    let task = || StepThenForward {
+        x: [0.3, 0.1, -0.2, 0.4, 0.9],
+        eta: 0.5,
+    };
+    let fast = layer.with_fast_view(task());
+    assert_eq!(
+        fast.map(Bits::bits),
+        task().run(ByRef(&mut plain)).map(Bits::bits)
+    );
+    same_fields(&layer, &plain);
+
+    // The bias: MAX − η·g overflows for g < 0 only.
+    for g_sign in [-1.0, 1.0] {
+        let mut layer = Dense::<f64, 5, 4, Identity>::random(&mut RandomStream::new(2));
+        layer.b[2] = f64::MAX;
+        let mut d = [0.0; 4];
+        d[2] = g_sign;
+        let task = || CheckAfterBackward {
+            x: [0.0; 5],
+            d,
+            eta: 1e308,
+        };
+        let mut plain = layer.clone();
+        let fast = layer.with_fast_view(task());
+        assert_eq!(fast, task().run(ByRef(&mut plain)));
+        assert_eq!(fast, g_sign > 0.0, "g {g_sign}");
+    }
+}
