@@ -3,7 +3,10 @@
 //! Backpropagation through a chain is the chain rule: the second block turns `dL/dy` into
 //! `dL/dh` at the hidden values `h`, and the first block turns that into `dL/dx`.
 
+use core::marker::PhantomData;
+
 use crate::error::{require_len, require_nonempty};
+use crate::fast::view::{LayerTask, ThenSecond};
 use crate::model::{Layer, Params, RandomInit, ReluUnits};
 use crate::{Dense, Error, Identity, RandomStream, Relu, Scalar};
 
@@ -63,6 +66,18 @@ where
     fn backward(&mut self, d_out: &[S; O]) -> [S; I] {
         let d_hidden = self.layers.1.backward(d_out);
         self.layers.0.backward(&d_hidden)
+    }
+
+    const HAS_FAST_VIEW: bool = A::HAS_FAST_VIEW || B::HAS_FAST_VIEW;
+
+    /// The view of `first`, then of `second`, chained.
+    fn with_fast_view<T: LayerTask<S, I, O>>(&mut self, task: T) -> T::Output {
+        let (first, second) = &mut self.layers;
+        first.with_fast_view(ThenSecond {
+            second,
+            task,
+            output: PhantomData::<[S; O]>,
+        })
     }
 }
 

@@ -6,6 +6,7 @@
 //! parameters and their gradients by flat index, so one SGD step and one gradient check
 //! serve every model.
 
+use crate::fast::view::{AsModel, ByRef, LayerTask, ModelTask};
 use crate::{Error, RandomStream, Scalar};
 
 /// Parameters and their last computed gradients, read and written by a flat index.
@@ -76,6 +77,23 @@ pub trait Layer<S: Scalar, const I: usize, const O: usize>: Params<S> + ReluUnit
     /// `forward`, in its order, so it is the same to the last bit; the samples run side by
     /// side in the innermost loops (the SIMD lanes), which is what makes it faster.
     fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O];
+
+    /// Whether [`with_fast_view`](Self::with_fast_view) offers a faster layout than the
+    /// block itself; training asks for the view only then (otherwise the code is not worth
+    /// its size). By default none.
+    const HAS_FAST_VIEW: bool = false;
+
+    /// Run `task` on a view of this block laid out for training, which computes the bits
+    /// of the block itself and keeps it up to date at every call.
+    ///
+    /// The default hands `task` the block as it is. Dense layers add a column-major copy of
+    /// their weights, so that one sample's forward pass runs its units in SIMD lanes.
+    fn with_fast_view<T: LayerTask<S, I, O>>(&mut self, task: T) -> T::Output
+    where
+        Self: Sized,
+    {
+        task.run(ByRef(self))
+    }
 }
 
 /// The ReLU units of a block, for counting dead units; a block without any keeps the defaults.
@@ -157,6 +175,18 @@ pub trait Model<S: Scalar, const D: usize>: Params<S> {
     fn predict_many<const B: usize>(&mut self, xs: &[[S; D]; B]) -> [S; B] {
         xs.map(|x| self.predict(&x))
     }
+
+    /// Run `task` on a view of this model laid out for training (what
+    /// [`Sgd::train`](crate::Sgd::train) steps): the bits of the model itself, kept up to date.
+    ///
+    /// The default hands `task` the model as it is; a layer stack with a faster layout
+    /// ([`Layer::HAS_FAST_VIEW`]) uses [`Layer::with_fast_view`].
+    fn with_fast_model<T: ModelTask<S, D>>(&mut self, task: T) -> T::Output
+    where
+        Self: Sized,
+    {
+        task.run(self)
+    }
 }
 
 impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
@@ -172,6 +202,14 @@ impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
     fn predict_many<const B: usize>(&mut self, xs: &[[S; D]; B]) -> [S; B] {
         let [y] = self.forward_many(&columns(xs));
         y
+    }
+
+    fn with_fast_model<R: ModelTask<S, D>>(&mut self, task: R) -> R::Output {
+        if T::HAS_FAST_VIEW {
+            self.with_fast_view(AsModel(task))
+        } else {
+            task.run(self)
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! with respect to the input moves a sample `x ← x − η·dL/dx` against a fixed model.
 
 use crate::error::{require_len, require_nonempty, require_positive};
+use crate::fast::view::ModelTask;
 use crate::{Error, Loss, Model, RandomStream, Scalar};
 
 /// The settings of a stochastic gradient descent run.
@@ -104,24 +105,16 @@ impl<S: Scalar> Sgd<S> {
                 actual: history.len(),
             });
         }
-        let mut rng = RandomStream::new(self.seed);
-        let mut slots = history.iter_mut();
-        for iteration in 0..self.iterations {
-            let idx = rng.index_below(n) as usize;
-            if iteration % self.record_every == 0 {
-                let l = finite("loss", iteration, mean_loss(model, loss, xs, ts)?)?;
-                if let Some(slot) = slots.next() {
-                    *slot = l;
-                }
-            }
-            let (Some(x), Some(&t)) = (xs.get(idx), ts.get(idx)) else {
-                continue; // unreachable: idx < n
-            };
-            let y = finite("output", iteration, model.predict(x))?;
-            let dl_dy = finite("loss gradient", iteration, loss.derivative(y, t))?;
-            model.backpropagate(dl_dy);
-            model.sgd_step(self.learning_rate, iteration)?;
-        }
+        // The steps run on the model's training view (faster layouts, the same bits), which
+        // keeps the model itself up to date.
+        model.with_fast_model(Steps {
+            sgd: self,
+            loss,
+            xs,
+            ts,
+            history,
+            n,
+        })?;
         let final_loss = mean_loss(model, loss, xs, ts)?;
         Ok(SgdSummary {
             iterations: self.iterations,
@@ -171,6 +164,51 @@ impl<S: Scalar> Sgd<S> {
             steps: self.iterations,
             final_loss: mean_loss(model, loss, xs, ts)?,
         })
+    }
+}
+
+/// The iterations of [`Sgd::train`], after its checks, on whatever view of the model they get.
+struct Steps<'a, S, L, const D: usize> {
+    sgd: &'a Sgd<S>,
+    loss: &'a L,
+    xs: &'a [[S; D]],
+    ts: &'a [S],
+    history: &'a mut [S],
+    /// `xs.len()`, checked to fit.
+    n: u32,
+}
+
+impl<S: Scalar, L: Loss<S>, const D: usize> ModelTask<S, D> for Steps<'_, S, L, D> {
+    type Output = Result<(), Error>;
+
+    fn run<M: Model<S, D>>(self, model: &mut M) -> Result<(), Error> {
+        let Self {
+            sgd,
+            loss,
+            xs,
+            ts,
+            history,
+            n,
+        } = self;
+        let mut rng = RandomStream::new(sgd.seed);
+        let mut slots = history.iter_mut();
+        for iteration in 0..sgd.iterations {
+            let idx = rng.index_below(n) as usize;
+            if iteration % sgd.record_every == 0 {
+                let l = finite("loss", iteration, mean_loss(model, loss, xs, ts)?)?;
+                if let Some(slot) = slots.next() {
+                    *slot = l;
+                }
+            }
+            let (Some(x), Some(&t)) = (xs.get(idx), ts.get(idx)) else {
+                continue; // unreachable: idx < n
+            };
+            let y = finite("output", iteration, model.predict(x))?;
+            let dl_dy = finite("loss gradient", iteration, loss.derivative(y, t))?;
+            model.backpropagate(dl_dy);
+            model.sgd_step(sgd.learning_rate, iteration)?;
+        }
+        Ok(())
     }
 }
 

@@ -15,12 +15,18 @@
 //! | [`Layer::forward_many`](crate::Layer::forward_many) (samples as columns) | [`Layer::forward`](crate::Layer::forward) |
 //! | [`Model::predict_many`](crate::Model::predict_many) and [`crate::mean_loss`] | [`Model::predict`](crate::Model::predict), one sample at a time |
 //! | `Params::apply_step` / `step_is_finite` of each layer (direct loops) | the trait's defaults, by flat index |
+//! | [`columns::Columns`] (a dense layer with a column-major copy of its weights, in training) | [`Dense`](crate::Dense) itself |
+//! | [`Sgd::train`](crate::Sgd::train) on the views of [`view`] | the same steps on the model itself |
 
 pub(crate) mod bptt;
+pub(crate) mod columns;
 pub(crate) mod dense;
 pub(crate) mod surface;
+pub(crate) mod view;
 
 #[cfg(test)]
 mod batch;
 #[cfg(test)]
 pub(crate) mod edge;
+#[cfg(test)]
+mod training;

@@ -2,7 +2,7 @@
 //! and alt text, drawn from the runner's [`Results`](crate::results::Results).
 //!
 //! A name a template passes to `figure(…)` is found here by searching for it in quotes:
-//! each name is written out in [`figures`], beside the function that draws it; no name is
+//! each name is written out in [`figures`] (lesson by lesson), beside the function that draws it; no name is
 //! assembled from parts.
 
 use std::collections::BTreeMap;
@@ -27,8 +27,26 @@ const BINARY: &str = "the binary sequences";
 const VARIANT: &str = "the variant sequences";
 
 /// Every figure, by name: the HTML of its panels ([`Drawing::to_html`]).
+///
+/// The two lessons' figures are drawn on two threads; each drawing depends on the results
+/// alone, so the figures are the same bytes, and an error is lesson 1's first, as drawn in order.
 pub fn figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
-    let (b, v, l) = (&r.rnn.binary, &r.rnn.variant, &r.backprop);
+    let (lesson1, lesson2) = std::thread::scope(|scope| {
+        let lesson2 = scope.spawn(|| lesson2_figures(&r.backprop));
+        let lesson1 = lesson1_figures(r);
+        match lesson2.join() {
+            Ok(lesson2) => (lesson1, lesson2),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let mut out = lesson1?;
+    out.append(&mut lesson2?);
+    Ok(out)
+}
+
+/// Lesson 1's figures, by name.
+fn lesson1_figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
+    let (b, v) = (&r.rnn.binary, &r.rnn.variant);
     let mut out = BTreeMap::new();
     let mut add = |name: &str, drawing: DrawResult<Drawing>| -> DrawResult<()> {
         out.insert(name.to_string(), drawing?.to_html());
@@ -58,7 +76,16 @@ pub fn figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
         rnn_weights(&v.rprop_other_start, "the second Rprop run", VARIANT),
     )?;
     add("rnn-variant-descent", rnn_descent(v, VARIANT))?;
+    Ok(out)
+}
 
+/// Lesson 2's figures, by name.
+fn lesson2_figures(l: &BackpropResults) -> DrawResult<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let mut add = |name: &str, drawing: DrawResult<Drawing>| -> DrawResult<()> {
+        out.insert(name.to_string(), drawing?.to_html());
+        Ok(())
+    };
     add("backprop-data", backprop_data(l))?;
     add(
         "backprop-squared-plane",
@@ -364,6 +391,18 @@ mod tests {
                 "`{name}` is written out exactly once"
             );
         }
+    }
+
+    #[test]
+    fn figures_drawn_on_two_threads_are_those_drawn_on_one() {
+        let config = crate::Config::course().unwrap();
+        let results = crate::run(&config).unwrap();
+        let mut one = lesson1_figures(&results).unwrap();
+        let mut rest = lesson2_figures(&results.backprop).unwrap();
+        assert!(one.keys().all(|k| k.starts_with("rnn-")));
+        assert!(rest.keys().all(|k| k.starts_with("backprop-")));
+        one.append(&mut rest);
+        assert_eq!(figures(&results).unwrap(), one);
     }
 
     #[test]

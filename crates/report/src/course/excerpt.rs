@@ -259,7 +259,7 @@ mod tests {
         assert!(
             function("sgd", "Sgd::train")
                 .unwrap()
-                .contains("model.sgd_step")
+                .contains("model.with_fast_model(Steps {")
         );
         assert!(
             function("model", "Params::sgd_step")

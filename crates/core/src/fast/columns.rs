@@ -1,0 +1,344 @@
+//! A dense layer in training with a column-major copy of its weights: one sample's forward
+//! pass in SIMD lanes, the bits of [`Dense`] itself.
+//!
+//! One sample's forward pass adds each unit's terms in order, `z_o = b_o + W[o][0]·x_0 +
+//! W[o][1]·x_1 + …`. With the weights row by row that is one chain of additions per unit.
+//! With a copy column by column (`W_t[i][o] = W[o][i]`), the loop over inputs can be the
+//! outer one and the loop over units the inner one: contiguous, independent, one unit per
+//! SIMD lane, and each unit still adds the same terms in the same order. The backward pass
+//! (input gradient `Σ_o W[o][i]·δ_o`, in order `o`) runs over `i` in lanes with the rows.
+//!
+//! Each step walks the weights several times, more bytes than the first-level cache holds
+//! in the deep net, so the walks are made few and lean:
+//! - the weight gradient `dW[o][i] = δ_o·x_i` is not stored but made again where the check
+//!   and the step need it (the same product, so the same bits), and written to the layer
+//!   once, when the view is done;
+//! - a step updates the rows (the layer, always current) at once, and the columns on the
+//!   next forward pass, in the same walk that reads them, with the same expression
+//!   `w − η·(δ_o·x_i)` on the same values, so the two copies stay equal to the bit;
+//! - both passes over the weights take four rows (or columns) at a time, so each partial sum
+//!   is loaded and stored once per four terms, still adding them in order.
+
+use crate::dense::{Activation, Dense};
+use crate::fast::view::LayerTask;
+use crate::model::{Layer, Params, ReluUnits};
+use crate::{Error, Scalar};
+
+/// How many rows (backward) or columns (forward, check) a walk takes at once.
+const TERMS_AT_ONCE: usize = 4;
+
+/// How many weights a layer needs for its column view to be worth the code: measured, the
+/// deep net's layers of 1000 and 3000 weights train faster on it, the 2-5-5-1's of at most
+/// 25 do not (and the firmware's flash has no room for both).
+pub(crate) const WORTH_FROM: usize = 100;
+
+/// Run `task` on `layer` with a column-major copy of its weights (see the module docs);
+/// when it returns, the layer holds the gradient of the last `backward` as the plain one does.
+pub(crate) fn with_columns<S, A, T, const I: usize, const O: usize>(
+    layer: &mut Dense<S, I, O, A>,
+    task: T,
+) -> T::Output
+where
+    S: Scalar,
+    A: Activation,
+    T: LayerTask<S, I, O>,
+{
+    let mut w_t = [[S::ZERO; O]; I];
+    for (o, row) in layer.w.iter().enumerate() {
+        for (column, &w) in w_t.iter_mut().zip(row) {
+            if let Some(slot) = column.get_mut(o) {
+                *slot = w;
+            }
+        }
+    }
+    let mut step = StepInput {
+        x: [S::ZERO; I],
+        fresh: false,
+        pending: None,
+    };
+    let out = task.run(Columns {
+        layer: &mut *layer,
+        w_t: &mut w_t,
+        step: &mut step,
+    });
+    if step.fresh {
+        for (drow, &delta) in layer.dw.iter_mut().zip(&layer.db) {
+            for (g, &x) in drow.iter_mut().zip(&step.x) {
+                *g = delta * x;
+            }
+        }
+    }
+    out
+}
+
+/// What the weight gradient of the last `backward` through the view is made of, and the
+/// step the columns still owe.
+pub(crate) struct StepInput<S, const I: usize> {
+    /// The input `x` of that `backward`: `dW[o][i] = δ_o·x[i]`, with `δ_o` the layer's `db[o]`.
+    x: [S; I],
+    /// Whether there was such a `backward`; until then the layer's own `dw` holds the gradient.
+    fresh: bool,
+    /// `Some(η)` when the rows have taken the step `w −= η·dW` and the columns not yet.
+    pending: Option<S>,
+}
+
+/// [`Dense`] with a column-major copy `w_t[i][o] = w[o][i]` of its weights (see the module docs).
+pub(crate) struct Columns<'a, S, const I: usize, const O: usize, A> {
+    layer: &'a mut Dense<S, I, O, A>,
+    w_t: &'a mut [[S; O]; I],
+    step: &'a mut StepInput<S, I>,
+}
+
+impl<S: Scalar, const I: usize, const O: usize, A: Activation> Columns<'_, S, I, O, A> {
+    /// Give the columns the step they owe, if any, in a walk of its own.
+    fn catch_up(&mut self) {
+        if let Some(eta) = self.step.pending.take() {
+            for (column, &x) in self.w_t.iter_mut().zip(&self.step.x) {
+                for (w, &delta) in column.iter_mut().zip(&self.layer.db) {
+                    *w -= eta * (delta * x);
+                }
+            }
+        }
+    }
+}
+
+impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
+    for Columns<'_, S, I, O, A>
+{
+    fn param_count(&self) -> usize {
+        self.layer.param_count()
+    }
+
+    fn param(&self, i: usize) -> Option<S> {
+        self.layer.param(i)
+    }
+
+    /// Both copies; the flat index runs over `w` row by row, then `b`.
+    fn set_param(&mut self, i: usize, v: S) -> bool {
+        self.catch_up();
+        if i < I * O {
+            if let Some(slot) = self.w_t.get_mut(i % I).and_then(|c| c.get_mut(i / I)) {
+                *slot = v;
+            }
+        }
+        self.layer.set_param(i, v)
+    }
+
+    fn grad(&self, i: usize) -> Option<S> {
+        if !self.step.fresh {
+            return self.layer.grad(i);
+        }
+        match i.checked_sub(I * O) {
+            None => {
+                let delta = self.layer.db.get(i / I)?;
+                Some(*delta * *self.step.x.get(i % I)?)
+            }
+            Some(j) => self.layer.db.get(j).copied(),
+        }
+    }
+
+    fn step_is_finite(&self, eta: S) -> bool {
+        if !self.step.fresh {
+            return self.layer.step_is_finite(eta);
+        }
+        // `v·0` is ±0 for a finite `v` and NaN otherwise; a sum of zeros stays zero and a
+        // NaN sticks, so sums in independent lanes are the check, without a compare per weight.
+        let mut lanes = [S::ZERO; TERMS_AT_ONCE];
+        for (row, &delta) in self.layer.w.iter().zip(&self.layer.db) {
+            let mut weights = row.chunks_exact(TERMS_AT_ONCE);
+            let mut inputs = self.step.x.chunks_exact(TERMS_AT_ONCE);
+            for (ws, xs) in weights.by_ref().zip(inputs.by_ref()) {
+                for ((lane, &w), &x) in lanes.iter_mut().zip(ws).zip(xs) {
+                    let v = w - eta * (delta * x);
+                    *lane += v * S::ZERO;
+                }
+            }
+            let rest = weights.remainder().iter().zip(inputs.remainder());
+            for (lane, (&w, &x)) in lanes.iter_mut().zip(rest) {
+                let v = w - eta * (delta * x);
+                *lane += v * S::ZERO;
+            }
+        }
+        let mut finite = true;
+        for (&b, &g) in self.layer.b.iter().zip(&self.layer.db) {
+            finite &= (b - eta * g).is_finite();
+        }
+        finite && lanes.iter().all(|&lane| lane == S::ZERO)
+    }
+
+    /// `w −= η·g` on the rows now and on the columns at the next forward pass, the same
+    /// `g = dW[o][i]` for both.
+    fn apply_step(&mut self, eta: S) {
+        self.catch_up();
+        if !self.step.fresh {
+            self.layer.apply_step(eta);
+            for (o, drow) in self.layer.dw.iter().enumerate() {
+                for (column, &g) in self.w_t.iter_mut().zip(drow) {
+                    if let Some(w) = column.get_mut(o) {
+                        *w -= eta * g;
+                    }
+                }
+            }
+            return;
+        }
+        let layer = &mut *self.layer;
+        for (row, &delta) in layer.w.iter_mut().zip(&layer.db) {
+            for (w, &x) in row.iter_mut().zip(&self.step.x) {
+                *w -= eta * (delta * x);
+            }
+        }
+        for (b, &g) in layer.b.iter_mut().zip(&layer.db) {
+            *b -= eta * g;
+        }
+        self.step.pending = Some(eta);
+    }
+
+    fn sgd_step(&mut self, eta: S, iteration: u64) -> Result<(), Error> {
+        if !self.step_is_finite(eta) {
+            return Err(Error::NonFinite {
+                what: "parameters",
+                iteration,
+            });
+        }
+        self.apply_step(eta);
+        Ok(())
+    }
+}
+
+impl<S: Scalar, const I: usize, const O: usize, A: Activation> ReluUnits
+    for Columns<'_, S, I, O, A>
+{
+    fn relu_units(&self) -> usize {
+        self.layer.relu_units()
+    }
+
+    fn mark_active(&self, alive: &mut [bool]) {
+        self.layer.mark_active(alive);
+    }
+}
+
+impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
+    for Columns<'_, S, I, O, A>
+{
+    /// [`Dense::forward`] with the units in the inner loop: `z = b`, then for each input
+    /// `i`, `z_o += W_t[i][o]·x_i` for every unit; a step the columns owe is taken on the way.
+    fn forward(&mut self, x: &[S; I]) -> [S; O] {
+        // Without a step owed, η = 0 and δ = 0 would not leave every weight alone (0·∞ is
+        // NaN), hence two walks.
+        let Some(eta) = self.step.pending.take() else {
+            return self.forward_current(x);
+        };
+        self.layer.x = *x;
+        let mut z = self.layer.b;
+        let deltas = &self.layer.db;
+        let mut columns = self.w_t.chunks_exact_mut(TERMS_AT_ONCE);
+        let mut inputs = x.chunks_exact(TERMS_AT_ONCE);
+        let mut stepped = self.step.x.chunks_exact(TERMS_AT_ONCE);
+        for ((columns, inputs), stepped) in
+            columns.by_ref().zip(inputs.by_ref()).zip(stepped.by_ref())
+        {
+            let (Ok(columns), Ok(inputs), Ok(stepped)) = (
+                <&mut [[S; O]; TERMS_AT_ONCE]>::try_from(columns),
+                <&[S; TERMS_AT_ONCE]>::try_from(inputs),
+                <&[S; TERMS_AT_ONCE]>::try_from(stepped),
+            ) else {
+                continue; // unreachable: exact chunks
+            };
+            for (o, (z, &delta)) in z.iter_mut().zip(deltas).enumerate() {
+                let mut sum = *z;
+                for ((column, &x_i), &x_step) in columns.iter_mut().zip(inputs).zip(stepped) {
+                    if let Some(w) = column.get_mut(o) {
+                        *w -= eta * (delta * x_step);
+                        sum += *w * x_i;
+                    }
+                }
+                *z = sum;
+            }
+        }
+        let rest = columns.into_remainder().iter_mut().zip(inputs.remainder());
+        for ((column, &x_i), &x_step) in rest.zip(stepped.remainder()) {
+            for ((z, w), &delta) in z.iter_mut().zip(column.iter_mut()).zip(deltas) {
+                *w -= eta * (delta * x_step);
+                *z += *w * x_i;
+            }
+        }
+        self.layer.z = z;
+        z.map(A::value)
+    }
+
+    /// [`Dense::backward`] without storing `dW` (see [`StepInput`]): `δ_o = dL/dy_o·a'(z_o)`,
+    /// `db = δ`, and `dL/dx_i = Σ_o W[o][i]·δ_o` summed in order `o`, four rows at a time.
+    fn backward(&mut self, d_out: &[S; O]) -> [S; I] {
+        self.catch_up();
+        let layer = &mut *self.layer;
+        for ((delta, d), z) in layer.db.iter_mut().zip(d_out).zip(&layer.z) {
+            *delta = *d * A::derivative(*z);
+        }
+        let mut dx = [S::ZERO; I];
+        let mut rows = layer.w.chunks_exact(TERMS_AT_ONCE);
+        let mut deltas = layer.db.chunks_exact(TERMS_AT_ONCE);
+        for (rows, deltas) in rows.by_ref().zip(deltas.by_ref()) {
+            let (Ok(rows), Ok(deltas)) = (
+                <&[[S; I]; TERMS_AT_ONCE]>::try_from(rows),
+                <&[S; TERMS_AT_ONCE]>::try_from(deltas),
+            ) else {
+                continue; // unreachable: exact chunks
+            };
+            for (i, dx) in dx.iter_mut().enumerate() {
+                let mut sum = *dx;
+                for (row, &delta) in rows.iter().zip(deltas) {
+                    if let Some(&w) = row.get(i) {
+                        sum += w * delta;
+                    }
+                }
+                *dx = sum;
+            }
+        }
+        for (row, &delta) in rows.remainder().iter().zip(deltas.remainder()) {
+            for (dx, &w) in dx.iter_mut().zip(row) {
+                *dx += w * delta;
+            }
+        }
+        self.step.x = layer.x;
+        self.step.fresh = true;
+        dx
+    }
+
+    fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O] {
+        self.layer.forward_many(xs)
+    }
+}
+
+impl<S: Scalar, const I: usize, const O: usize, A: Activation> Columns<'_, S, I, O, A> {
+    /// The forward pass on columns that owe no step.
+    fn forward_current(&mut self, x: &[S; I]) -> [S; O] {
+        self.layer.x = *x;
+        let mut z = self.layer.b;
+        let mut columns = self.w_t.chunks_exact(TERMS_AT_ONCE);
+        let mut inputs = x.chunks_exact(TERMS_AT_ONCE);
+        for (columns, inputs) in columns.by_ref().zip(inputs.by_ref()) {
+            let (Ok(columns), Ok(inputs)) = (
+                <&[[S; O]; TERMS_AT_ONCE]>::try_from(columns),
+                <&[S; TERMS_AT_ONCE]>::try_from(inputs),
+            ) else {
+                continue; // unreachable: exact chunks
+            };
+            for (o, z) in z.iter_mut().enumerate() {
+                let mut sum = *z;
+                for (column, &x_i) in columns.iter().zip(inputs) {
+                    if let Some(&w) = column.get(o) {
+                        sum += w * x_i;
+                    }
+                }
+                *z = sum;
+            }
+        }
+        for (column, &x_i) in columns.remainder().iter().zip(inputs.remainder()) {
+            for (z, &w) in z.iter_mut().zip(column) {
+                *z += w * x_i;
+            }
+        }
+        self.layer.z = z;
+        z.map(A::value)
+    }
+}
