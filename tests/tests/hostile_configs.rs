@@ -51,17 +51,7 @@ fn runs_config(name: &str, text: &str) -> (String, String, String) {
 
 /// The page's text without tags, so assertions read like the page.
 fn text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    unrolled_report::course::pages::strip_tags(html)
 }
 
 #[test]

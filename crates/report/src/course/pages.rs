@@ -430,8 +430,8 @@ fn label_notes(html: &str) -> String {
     out
 }
 
-/// The text of an HTML fragment without its tags.
-fn strip_tags(html: &str) -> String {
+/// The text of an HTML fragment without its tags (entities left as written).
+pub fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
