@@ -1,5 +1,7 @@
 //! Lesson 2's experiments, in the notebook's order, on two seeded Gaussian blobs.
 
+use std::time::Instant;
+
 use super::Progress;
 use crate::config::{BackpropConfig, NetConfig, SplitJoinConfig};
 use crate::error::Error;
@@ -33,31 +35,48 @@ pub fn run(config: &BackpropConfig, progress: &mut Progress<'_>) -> Result<Backp
     };
     let (xs, ts) = (&data.xs, &data.labels);
 
-    let squared = progress.time("backprop.squared", || {
-        linear_run(&config.squared, &SquaredLoss, xs, ts, &plane).map(|(run, _)| run)
-    })?;
-    let hinge = progress.time("backprop.hinge", || {
-        linear_run(&config.hinge, &HingeLoss, xs, ts, &plane).map(|(run, _)| run)
-    })?;
-    let (data_classifier, mut classifier) = progress.time("backprop.data_classifier", || {
-        linear_run(&config.data_classifier, &HingeLoss, xs, ts, &plane)
-    })?;
-    let optimise_data = progress.time("backprop.optimise_data", || {
-        optimise_data_run(&config.optimise_data, &mut classifier, xs, ts)
-    })?;
-    let mlp = progress.time("backprop.mlp", || {
-        net_run::<Mlp2551<f64>>(config, &config.mlp, vec![2, 5, 5, 1], xs, ts, &plane)
-    })?;
-    let deep_relu = progress.time("backprop.deep_relu", || {
-        net_run::<DeepRelu<f64>>(
-            config,
-            &config.deep_relu,
-            vec![2, 10, 100, 30, 10, 1],
-            xs,
-            ts,
-            &plane,
-        )
-    })?;
+    // The deep net's run is the lesson's longest and needs nothing of the others: it runs on
+    // a thread of its own while the others run here in order, and is told in its place.
+    let (earlier, deep_relu) = std::thread::scope(|scope| {
+        let deep = scope.spawn(|| {
+            let start = Instant::now();
+            let run = net_run::<DeepRelu<f64>>(
+                config,
+                &config.deep_relu,
+                vec![2, 10, 100, 30, 10, 1],
+                xs,
+                ts,
+                &plane,
+            );
+            (start.elapsed(), run)
+        });
+        let earlier = (|| -> Result<_, Error> {
+            let squared = progress.time("backprop.squared", || {
+                linear_run(&config.squared, &SquaredLoss, xs, ts, &plane).map(|(run, _)| run)
+            })?;
+            let hinge = progress.time("backprop.hinge", || {
+                linear_run(&config.hinge, &HingeLoss, xs, ts, &plane).map(|(run, _)| run)
+            })?;
+            let (data_classifier, mut classifier) = progress
+                .time("backprop.data_classifier", || {
+                    linear_run(&config.data_classifier, &HingeLoss, xs, ts, &plane)
+                })?;
+            let optimise_data = progress.time("backprop.optimise_data", || {
+                optimise_data_run(&config.optimise_data, &mut classifier, xs, ts)
+            })?;
+            let mlp = progress.time("backprop.mlp", || {
+                net_run::<Mlp2551<f64>>(config, &config.mlp, vec![2, 5, 5, 1], xs, ts, &plane)
+            })?;
+            Ok((squared, hinge, data_classifier, optimise_data, mlp))
+        })();
+        match deep.join() {
+            Ok(deep) => (earlier, deep),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let (squared, hinge, data_classifier, optimise_data, mlp) = earlier?;
+    let (time, deep_relu) = deep_relu;
+    let deep_relu = progress.record("backprop.deep_relu", time, deep_relu)?;
     let split_join = progress.time("backprop.split_join", || split_join(&config.split_join))?;
     let unit_tests = progress.time("backprop.unit_tests", || Ok(unit_tests()))?;
 
@@ -293,4 +312,61 @@ fn unit_tests() -> Vec<UnitTest> {
     check("squared loss at t = 1", 0.81, SquaredLoss.value(y, 1.0));
     check("its derivative dL/dy", -1.8, SquaredLoss.derivative(y, 1.0));
     tests
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+
+    /// The names `run` tells with `config`, and its error's text.
+    fn told(config: &BackpropConfig) -> (Vec<String>, String) {
+        let mut names = Vec::new();
+        let mut note = |name: &str, _| names.push(name.to_owned());
+        let error = run(config, &mut Progress::new(&mut note))
+            .map_or_else(|e| e.to_string(), |_| String::new());
+        (names, error)
+    }
+
+    /// The experiments before the deep net's, in the course's order.
+    const EARLIER: [&str; 6] = [
+        "backprop.data",
+        "backprop.squared",
+        "backprop.hinge",
+        "backprop.data_classifier",
+        "backprop.optimise_data",
+        "backprop.mlp",
+    ];
+
+    #[test]
+    fn the_deep_run_on_its_own_thread_is_told_in_its_place() {
+        let config = Config::course().unwrap().backprop;
+        let (names, error) = told(&config);
+        assert_eq!(error, "");
+        let mut expected: Vec<&str> = EARLIER.to_vec();
+        expected.extend([
+            "backprop.deep_relu",
+            "backprop.split_join",
+            "backprop.unit_tests",
+        ]);
+        assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn an_earlier_failure_hides_the_deep_run_and_its_failure_stops_the_rest() {
+        let mut config = Config::course().unwrap().backprop;
+        // Past validation on purpose: both fail inside the core.
+        config.mlp.sgd.learning_rate = -1.0;
+        config.deep_relu.sgd.learning_rate = -1.0;
+        let (names, error) = told(&config);
+        assert_eq!(names, EARLIER);
+        assert!(error.contains("backprop.mlp"), "{error}");
+
+        config.mlp.sgd.learning_rate = Config::course().unwrap().backprop.mlp.sgd.learning_rate;
+        let (names, error) = told(&config);
+        let mut expected: Vec<&str> = EARLIER.to_vec();
+        expected.push("backprop.deep_relu");
+        assert_eq!(names, expected);
+        assert!(error.contains("backprop.deep_relu"), "{error}");
+    }
 }

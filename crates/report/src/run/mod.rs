@@ -29,9 +29,20 @@ impl<'a> Progress<'a> {
         experiment: impl FnOnce() -> Result<T, unrolled::Error>,
     ) -> Result<T, Error> {
         let start = Instant::now();
-        let result = experiment().map_err(|e| Error::experiment(name, e));
-        (self.report)(name, start.elapsed());
-        result
+        let result = experiment();
+        self.record(name, start.elapsed(), result)
+    }
+
+    /// Report an experiment `name` that was run elsewhere (on another thread) and took `time`,
+    /// as [`Progress::time`] would have: its time, then its result with a core error named.
+    pub fn record<T>(
+        &mut self,
+        name: &str,
+        time: Duration,
+        result: Result<T, unrolled::Error>,
+    ) -> Result<T, Error> {
+        (self.report)(name, time);
+        result.map_err(|e| Error::experiment(name, e))
     }
 }
 
@@ -42,7 +53,8 @@ pub fn run(config: &Config) -> Result<Results, Error> {
 
 /// [`run`], calling `report` with each experiment's name and time once both lessons are done.
 ///
-/// The two lessons are independent, so lesson 2 runs on a second thread beside lesson 1.
+/// The two lessons are independent, so lesson 2 runs on a second thread beside lesson 1 (and
+/// its deep net's run on a third: see [`backprop::run`]).
 /// Each lesson's experiments still run in order, and `report` hears of them in the course's
 /// order, lesson 1's first, as a run on one thread would tell them: up to the experiment that
 /// failed, if one did (lesson 1's error first, then nothing of lesson 2).
