@@ -185,7 +185,17 @@ pub fn draw(
 ) -> Result<(Rendered, Pages), Error> {
     let value = serde_json::to_value(results)
         .map_err(|e| Error::render(format!("serializing results: {e}")))?;
-    let figures = figures(results)?;
+    // The figures are drawn while the pages are rendered around their places and the math
+    // font is cut to the pages' equations; then the figures go into their places.
+    let (figures, pages) = std::thread::scope(|scope| {
+        let figures = scope.spawn(|| figures(results));
+        let pages = pages_with_font(&value, templates);
+        match figures.join() {
+            Ok(figures) => (figures, pages),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let figures = figures?;
     let mut rendered = Rendered {
         other_files,
         ..Rendered::default()
@@ -199,15 +209,7 @@ pub fn draw(
         }
         rendered.figures.push((name.clone(), svg.len()));
     }
-    let env = pages::environment_from(figures, templates)?;
-    let r = minijinja::Value::from_serialize(&value);
-    let mut html_pages = Vec::new();
-    for (page, _) in pages::PAGES {
-        html_pages.push((*page, pages::render_page(&env, page, &r)?));
-    }
-    // One math font for all pages, cut to the characters of every page's equations.
-    let text: String = html_pages.iter().map(|(_, html)| math_text(html)).collect();
-    let woff = font::subset_woff(&font::characters(&text)).map_err(Error::render)?;
+    let (html_pages, woff) = pages?;
     rendered.font = woff.len();
     let face = font::font_face(&woff);
     let mut finished = Vec::new();
@@ -217,7 +219,7 @@ pub fn draw(
                 "{page}: no `{MATH_FONT_SLOT}` in its stylesheet"
             )));
         }
-        let html = html.replacen(MATH_FONT_SLOT, &face, 1);
+        let html = pages::fill_figures(page, &html, &figures)?.replacen(MATH_FONT_SLOT, &face, 1);
         if html.len() > PAGE_BUDGET {
             return Err(Error::budget(format!(
                 "page {page} is {} bytes, over the {PAGE_BUDGET}-byte budget",
@@ -234,6 +236,24 @@ pub fn draw(
         )));
     }
     Ok((rendered, finished))
+}
+
+/// Every page rendered from the serialized results `value` with figure slots in place of the
+/// figures, and the math font (WOFF) cut to the characters of all their equations.
+fn pages_with_font(
+    value: &serde_json::Value,
+    templates: Option<&Path>,
+) -> Result<(Pages, Vec<u8>), Error> {
+    let env = pages::environment_from(templates)?;
+    let r = minijinja::Value::from_serialize(value);
+    let mut html_pages = Vec::new();
+    for (page, _) in pages::PAGES {
+        html_pages.push((*page, pages::render_page(&env, page, &r)?));
+    }
+    // One math font for all pages, cut to the characters of every page's equations.
+    let text: String = html_pages.iter().map(|(_, html)| math_text(html)).collect();
+    let woff = font::subset_woff(&font::characters(&text)).map_err(Error::render)?;
+    Ok((html_pages, woff))
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! The templates are compiled into the binary, their `$…$` math converted to MathML first;
 //! [`environment_from`] reads them from a folder at run time instead (for previews).
 //! A page sees the results as `r` (the very structure of `results.json`), and three helpers:
-//! `figure(name)` inlines a figure's panels (one SVG each, never wider than a phone shows), `code(module, name)` shows a function of the core,
+//! `figure(name)` places a figure's panels (one SVG each, never wider than a phone shows; the
+//! figures are drawn meanwhile and [`fill_figures`] puts them in), `code(module, name)` shows a function of the core,
 //! and the filters `num` (shortest round trip), `fixed(digits)`, `sig(digits)` and
 //! `sci(digits)` format numbers. The
 //! canonical lesson 1 notebook's printed values are there as `notebook`, the variant
@@ -114,17 +115,14 @@ fn number(v: &Value) -> Result<f64, Error> {
 }
 
 /// The course's template environment, with the compiled-in templates.
-pub fn environment(figures: BTreeMap<String, String>) -> Result<Environment<'static>, ReportError> {
-    environment_from(figures, None)
+pub fn environment() -> Result<Environment<'static>, ReportError> {
+    environment_from(None)
 }
 
 /// [`environment`] with the templates read from the folder `templates` at run time (`None`:
 /// the compiled-in ones). The folder holds a file for each compiled-in template, by the same
 /// name; errors name a file read from it as the folder joined with that name.
-pub fn environment_from(
-    figures: BTreeMap<String, String>,
-    templates: Option<&Path>,
-) -> Result<Environment<'static>, ReportError> {
+pub fn environment_from(templates: Option<&Path>) -> Result<Environment<'static>, ReportError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|name| {
@@ -175,15 +173,10 @@ pub fn environment_from(
     };
     let number_for_ref = number_of.clone();
     env.add_function("figure", move |name: &str| -> Result<Value, Error> {
-        let svg = figures.get(name).ok_or_else(|| {
-            Error::new(
-                ErrorKind::UndefinedError,
-                format!("no figure named `{name}`"),
-            )
-        })?;
         let n = number_of(name)?;
         Ok(Value::from_safe_string(format!(
-            "<div class=\"figure-body\" data-figure=\"{n}\">{svg}</div>"
+            "<div class=\"figure-body\" data-figure=\"{n}\">{}</div>",
+            figure_slot(name)
         )))
     });
     env.add_function("figure_ref", move |name: &str| -> Result<Value, Error> {
@@ -265,6 +258,41 @@ pub fn environment_from(
         },
     );
     Ok(env)
+}
+
+/// What marks the place of a figure in a rendered page until [`fill_figures`] puts its SVG
+/// there: the name between two private-use characters, which no template writes. The figures
+/// are drawn while the pages are rendered, so a page is rendered with their places only.
+const FIGURE_SLOT: char = '\u{E000}';
+
+/// The slot of the figure `name` in a page.
+fn figure_slot(name: &str) -> String {
+    format!("{FIGURE_SLOT}{name}{FIGURE_SLOT}")
+}
+
+/// `html` with each figure slot replaced by the SVG of that figure in `figures`.
+///
+/// Errors: a slot naming a figure that was not drawn, or a figure holding a script (the
+/// page's policy allows exactly its own).
+pub fn fill_figures(
+    page: &str,
+    html: &str,
+    figures: &BTreeMap<String, String>,
+) -> Result<String, ReportError> {
+    let mut out = String::with_capacity(html.len() + (1 << 20));
+    let mut pieces = html.split(FIGURE_SLOT);
+    out.push_str(pieces.next().unwrap_or_default());
+    while let Some(name) = pieces.next() {
+        let svg = figures.get(name).ok_or_else(|| {
+            ReportError::render(format!("no figure named `{name}`")).in_file(page)
+        })?;
+        if svg.contains("<script") {
+            return Err(ReportError::render(format!("figure {name} holds a script")).in_file(page));
+        }
+        out.push_str(svg);
+        out.push_str(pieces.next().unwrap_or_default());
+    }
+    Ok(out)
 }
 
 /// Render one page with the results `r`, then fill its table of contents.
@@ -472,7 +500,7 @@ mod tests {
 
     #[test]
     fn number_filters_show_a_non_finite_value_as_a_dash() {
-        let mut env = environment(BTreeMap::new()).unwrap();
+        let mut env = environment().unwrap();
         env.add_template(
             "d.html",
             "{{ x | fixed(2) }} {{ x | sci(1) }} {{ x | sig(3) }} {{ x | num }}",
@@ -488,7 +516,7 @@ mod tests {
 
     #[test]
     fn strict_undefined_and_autoescape() {
-        let mut env = environment(BTreeMap::new()).unwrap();
+        let mut env = environment().unwrap();
         env.add_template("t.html", "{{ r.nope }}").unwrap();
         let t = env.get_template("t.html").unwrap();
         assert!(
@@ -533,6 +561,28 @@ mod tests {
     }
 
     #[test]
+    fn figures_go_into_their_slots_and_a_missing_or_scripted_one_is_an_error() {
+        let figures = BTreeMap::from([
+            ("a".to_owned(), "<svg>A</svg>".to_owned()),
+            ("b".to_owned(), "<svg>B</svg>".to_owned()),
+            ("bad".to_owned(), "<svg><script>x</script></svg>".to_owned()),
+        ]);
+        let page = format!("<p>{}</p>{} end", figure_slot("a"), figure_slot("b"));
+        assert_eq!(
+            fill_figures("p.html", &page, &figures).unwrap(),
+            "<p><svg>A</svg></p><svg>B</svg> end"
+        );
+        assert_eq!(
+            fill_figures("p.html", "no figures", &figures).unwrap(),
+            "no figures"
+        );
+        let e = fill_figures("p.html", &figure_slot("c"), &figures).unwrap_err();
+        assert_eq!(e.to_string(), "p.html: no figure named `c`");
+        let e = fill_figures("p.html", &figure_slot("bad"), &figures).unwrap_err();
+        assert_eq!(e.to_string(), "p.html: figure bad holds a script");
+    }
+
+    #[test]
     fn templates_can_come_from_a_folder_read_at_run_time() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/templates-from-folder");
         let _ = std::fs::remove_dir_all(&dir);
@@ -541,14 +591,12 @@ mod tests {
             std::fs::write(dir.join(name), source).unwrap();
         }
         std::fs::write(dir.join("index.html"), "folder {{ page }} $x$").unwrap();
-        let env = environment_from(BTreeMap::new(), Some(&dir)).unwrap();
+        let env = environment_from(Some(&dir)).unwrap();
         let html = render_page(&env, "index.html", &Value::from(())).unwrap();
         assert!(html.starts_with("folder index.html <math"), "{html}");
         // A broken template names its file in the folder, with the line.
         std::fs::write(dir.join("rnn.html"), "one\n{% if %}").unwrap();
-        let e = environment_from(BTreeMap::new(), Some(&dir))
-            .unwrap_err()
-            .to_string();
+        let e = environment_from(Some(&dir)).unwrap_err().to_string();
         let shown = dir.join("rnn.html").display().to_string();
         assert!(
             e.starts_with(&format!("template {shown}: syntax error")),
@@ -556,14 +604,10 @@ mod tests {
         );
         assert!(e.contains("(in rnn.html:2)"), "{e}");
         std::fs::write(dir.join("rnn.html"), "$\\nosuchcommand$").unwrap();
-        let e = environment_from(BTreeMap::new(), Some(&dir))
-            .unwrap_err()
-            .to_string();
+        let e = environment_from(Some(&dir)).unwrap_err().to_string();
         assert!(e.starts_with(&format!("{shown}:1: cannot convert")), "{e}");
         std::fs::remove_file(dir.join("rnn.html")).unwrap();
-        let e = environment_from(BTreeMap::new(), Some(&dir))
-            .unwrap_err()
-            .to_string();
+        let e = environment_from(Some(&dir)).unwrap_err().to_string();
         assert!(
             e.starts_with(&format!("{shown}: cannot read the template")),
             "{e}"
