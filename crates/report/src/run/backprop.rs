@@ -160,7 +160,7 @@ fn sign(y: f64) -> i8 {
 }
 
 /// Train a net from seeded standard normal weights with the squared loss; a blow-up is a result.
-fn net_run<M: Layer<f64, 2, 1> + RandomInit>(
+fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
     lesson: &BackpropConfig,
     c: &NetConfig,
     layers: Vec<usize>,
@@ -183,21 +183,56 @@ fn net_run<M: Layer<f64, 2, 1> + RandomInit>(
         }
         Err(e) => return Err(e),
     };
-    let mut alive = vec![false; net.relu_units()];
-    let dead_units = dead_relu_units(&mut net, xs, &mut alive)?;
-    let outputs = predictions(&mut net, xs);
+    // The trained net's outputs over the plane are drawn on a copy, on a second thread,
+    // while the net is evaluated on the data here.
+    let (output, evaluated) = std::thread::scope(|scope| {
+        let mut copy = net.clone();
+        let output = scope.spawn(move || output_grid(&mut copy, plane));
+        let evaluated = evaluate(&mut net, xs, ts);
+        match output.join() {
+            Ok(output) => (output, evaluated),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let e = evaluated?;
     Ok(NetRun {
         settings: *c,
         layers,
         loss_history,
-        final_loss: mean_loss(&mut net, &SquaredLoss, xs, ts)?,
-        accuracy: accuracy(&mut net, xs, ts)?,
+        final_loss: e.final_loss,
+        accuracy: e.accuracy,
         stopped,
-        relu_units: alive.len(),
+        relu_units: e.alive.len(),
+        dead_units: e.dead_units,
+        alive: e.alive,
+        histogram: histogram(&e.outputs, lesson.histogram_bins),
+        output,
+    })
+}
+
+/// A trained net on the data: which ReLU units fire, its outputs, loss and accuracy.
+struct Evaluation {
+    alive: Vec<bool>,
+    dead_units: usize,
+    outputs: Vec<f64>,
+    final_loss: f64,
+    accuracy: f64,
+}
+
+/// Evaluate `net` on the samples `xs` with targets `ts`.
+fn evaluate<M: Layer<f64, 2, 1>>(
+    net: &mut M,
+    xs: &[[f64; 2]],
+    ts: &[f64],
+) -> Result<Evaluation, CoreError> {
+    let mut alive = vec![false; net.relu_units()];
+    let dead_units = dead_relu_units(net, xs, &mut alive)?;
+    Ok(Evaluation {
         dead_units,
         alive,
-        histogram: histogram(&outputs, lesson.histogram_bins),
-        output: output_grid(&mut net, plane),
+        outputs: predictions(net, xs),
+        final_loss: mean_loss(net, &SquaredLoss, xs, ts)?,
+        accuracy: accuracy(net, xs, ts)?,
     })
 }
 
