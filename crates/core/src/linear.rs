@@ -126,6 +126,12 @@ mod tests {
         let mut m = LinearModel::<f64, 2>::new();
         assert_eq!(m.predict(&[3.0, 4.0]), 0.0);
         let mut m = LinearModel::from_params([1.0, -2.0], 0.5);
+        // The accessors give back what was put in, and agree with the flat indices.
+        assert_eq!((m.weights(), m.bias()), (&[1.0, -2.0], 0.5));
+        assert_eq!(
+            [m.param(0), m.param(1), m.param(2)],
+            [Some(1.0), Some(-2.0), Some(0.5)]
+        );
         assert_eq!(m.predict(&[3.0, 4.0]), -4.5);
         assert_eq!(m.backpropagate(2.0), [2.0, -4.0]);
         let g: [f64; 3] = core::array::from_fn(|i| m.grad(i).unwrap());
