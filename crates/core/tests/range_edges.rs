@@ -60,6 +60,57 @@ fn linspace_in_f32_matches_its_own_arithmetic() {
     assert_eq!(Grid::linspace(min, max, 100, 99), max);
 }
 
+#[test]
+fn the_last_point_is_max_itself_where_the_formula_falls_short() {
+    // 49·(1/49) + 0 rounds to 0.9999999999999999: below max, so no clamp would mend it.
+    let step = 1.0_f64 / 49.0;
+    assert!(49.0 * step < 1.0, "the case needs a shortfall");
+    assert_eq!(Grid::linspace(0.0_f64, 1.0, 50, 49), 1.0);
+}
+
+/// `linspace` in f32 and the formula `i·step + min` it clamps, in f32 too.
+fn f32_point_and_formula(min: f32, max: f32, points: usize, i: usize) -> (f32, f32) {
+    let formula = i as f32 * ((max - min) / (points - 1) as f32) + min;
+    (Grid::linspace(min, max, points, i), formula)
+}
+
+#[test]
+fn a_huge_count_that_rounds_the_index_up_is_clamped_to_the_end_it_passed() {
+    // With 2^26 + 1 points, f32 rounds i = 2^26 − 2 up, and the formula passes the end.
+    // A falling grid (≈ 1.2323552 down to ≈ −0.16500492) passes below its last point…
+    let (min, max) = (f32::from_bits(0x3f9d_bdd1), f32::from_bits(0xbe28_f70d));
+    let (point, formula) = f32_point_and_formula(min, max, 67_108_865, 67_108_862);
+    assert!(
+        formula < max,
+        "the case needs an overshoot below max: {formula}"
+    );
+    assert_eq!(point, max);
+    // …and a rising one (≈ −2.1370232 up to ≈ 2.758387) above it.
+    let (min, max) = (f32::from_bits(0xc008_c4fd), f32::from_bits(0x4030_896a));
+    let (point, formula) = f32_point_and_formula(min, max, 67_108_868, 67_108_863);
+    assert!(
+        formula > max,
+        "the case needs an overshoot above max: {formula}"
+    );
+    assert_eq!(point, max);
+}
+
+#[test]
+fn a_point_on_a_signed_zero_end_is_the_formula_zero_not_the_end() {
+    // 0·step + (−0) is +0: inside the range [−0, 1] (equal to its end), so it stays +0.
+    let first = Grid::linspace(-0.0_f64, 1.0, 3, 0);
+    assert_eq!(first.to_bits(), 0.0_f64.to_bits());
+    // 2^25 + 2 points in f32: i = 2^25 gives 2^25 · 2^−25 − 1 = +0, equal to the end −0,
+    // one index before the last point (which is −0 itself).
+    let (point, formula) = f32_point_and_formula(-1.0, -0.0, 33_554_434, 33_554_432);
+    assert_eq!(formula.to_bits(), 0.0_f32.to_bits(), "the case needs +0");
+    assert_eq!(point.to_bits(), 0.0_f32.to_bits());
+    assert_eq!(
+        Grid::linspace(-1.0_f32, -0.0, 33_554_434, 33_554_433).to_bits(),
+        (-0.0_f32).to_bits()
+    );
+}
+
 // ---- Grid::validate ----
 
 fn grid(w_x: (f64, f64), w_rec: (f64, f64), points: usize) -> Grid<f64> {
