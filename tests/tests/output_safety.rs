@@ -433,7 +433,7 @@ fn write_through(fs: &mut FailAt, out: &Path) -> (Result<(), String>, Vec<String
     let mut note = |n: &str| notes.push(n.to_string());
     let result = Output::claim(&mut *fs, out, &mut note).and_then(|mut output| {
         output.replace(
-            &mut |fs, dir| write_course(fs, dir, results(), None),
+            &mut |fs, dir| write_course(fs, dir, results(), None, None),
             &mut note,
         )?;
         output.release(&mut note);

@@ -11,6 +11,7 @@
 //! | module | |
 //! | --- | --- |
 //! | [`error`] | the crate's one error type |
+//! | [`threads`] | independent work side by side, its results in order |
 //! | [`config`] | the TOML config, its defaults and range checks, and dataset files |
 //! | [`run`] | the experiments of both lessons (knows nothing of HTML) |
 //! | [`results`] | the serializable results and the layout of `results.json` |
@@ -23,6 +24,7 @@ pub mod error;
 pub mod output;
 pub mod results;
 pub mod run;
+pub mod threads;
 
 pub use config::Config;
 pub use error::Error;
@@ -62,10 +64,20 @@ pub fn generate_with_notices(
     output::require_path(out_dir)?;
     let config = Config::load(config_path)?;
     let mut out = output::Output::claim(output::RealFs, out_dir, notice)?;
-    let results = run_with_progress(&config, report)?;
+    // Lesson 1's figures are drawn while lesson 2's deep net still trains, on the core the
+    // other experiments leave free.
+    let beside = threads::workers().saturating_sub(1).max(1);
+    let (results, (lesson1, time)) = run::run_beside(&config, report, |rnn| {
+        let start = Instant::now();
+        (course::lesson1_figures(rnn, beside), start.elapsed())
+    })?;
+    report("lesson 1's figures, beside lesson 2", time);
     let start = Instant::now();
     let rendered = out.replace(
-        &mut |fs, dir| output::write_course(fs, dir, &results, templates),
+        &mut |fs, dir| {
+            let lesson1 = lesson1.as_ref().map_err(Clone::clone)?;
+            output::write_course(fs, dir, &results, Some(lesson1), templates)
+        },
         notice,
     )?;
     out.release(notice);

@@ -895,18 +895,20 @@ fn resolve(fs: &mut dyn Fs, out: &Path, notice: &mut dyn FnMut(&str)) -> Result<
     Ok(target)
 }
 
-/// Write the course for `results` into `dir` through `fs`: `results.json`, then the pages.
+/// Write the course for `results` into `dir` through `fs`: `results.json`, then the pages;
+/// with lesson 1's figures drawn ahead if given (see [`course::draw_with`]).
 pub fn write_course(
     fs: &mut dyn Fs,
     dir: &Path,
     results: &Results,
+    lesson1: Option<&course::Figures>,
     templates: Option<&Path>,
 ) -> Result<Rendered, Error> {
     let text = json::to_string(results)
         .map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;
     // Everything is drawn in memory first; then each file is one write, so a fault can strike
     // between any two of them.
-    let (rendered, pages) = course::draw(results, templates, text.len())?;
+    let (rendered, pages) = course::draw_with(results, lesson1, templates, text.len())?;
     for (name, bytes) in std::iter::once((RESULTS_FILE, text.as_str()))
         .chain(pages.iter().map(|(page, html)| (*page, html.as_str())))
     {

@@ -9,12 +9,15 @@ use std::collections::BTreeMap;
 
 use plotters::style::RGBColor;
 
-use super::figures::{self, Caption, Drawing, Lines, Mark, PlaneView, SurfaceView};
+use super::Figures;
+use super::figures::{self, Caption, Contoured, Drawing, Lines, Mark, PlaneView, SurfaceView};
 use super::plot::DrawResult;
+use crate::error::Error;
 use crate::results::{
-    BackpropResults, LinearRun, NetRun, PlaneGrid, Results, RnnDataset, RpropRun, Surface,
-    Trajectory,
+    BackpropResults, LinearRun, NetRun, PlaneGrid, Results, RnnDataset, RnnResults, RpropRun,
+    Surface, Trajectory,
 };
+use crate::threads::{self, Job};
 
 const W_X: RGBColor = RGBColor(31, 119, 180);
 const W_REC: RGBColor = RGBColor(214, 39, 40);
@@ -26,103 +29,154 @@ const LOSS: RGBColor = RGBColor(59, 82, 139);
 const BINARY: &str = "the binary sequences";
 const VARIANT: &str = "the variant sequences";
 
-/// Every figure, by name: the HTML of its panels ([`Drawing::to_html`]).
+/// Every figure, by name: the HTML of its panels ([`Drawing::to_html`]), each lesson's
+/// drawn on [`threads::workers`] threads ([`lesson1_figures`], [`lesson2_figures`]).
+pub fn figures(r: &Results) -> DrawResult<Figures> {
+    let workers = threads::workers();
+    let mut out = lesson1_figures(&r.rnn, workers)?;
+    out.append(&mut lesson2_figures(&r.backprop, workers)?);
+    Ok(out)
+}
+
+/// Lesson 1's figures, by name, drawn on `workers` threads.
 ///
-/// The two lessons' figures are drawn on two threads; each drawing depends on the results
-/// alone, so the figures are the same bytes, and an error is lesson 1's first, as drawn in order.
-pub fn figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
-    let (lesson1, lesson2) = std::thread::scope(|scope| {
-        let lesson2 = scope.spawn(|| lesson2_figures(&r.backprop));
-        let lesson1 = lesson1_figures(r);
-        match lesson2.join() {
-            Ok(lesson2) => (lesson1, lesson2),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+/// Each figure depends on the results alone, so they are the same bytes on any number of
+/// threads; an error is the first figure's in the course's order, as drawn one after another.
+/// Each loss surface is contoured once, for both figures that show it.
+pub fn lesson1_figures(rnn: &RnnResults, workers: usize) -> DrawResult<Figures> {
+    let (b, v) = (&rnn.binary, &rnn.variant);
+    let contoured = threads::in_order(
+        workers,
+        vec![
+            contour(&b.loss_surface.overview),
+            contour(&b.loss_surface.zoom),
+            contour(&v.loss_surface.overview),
+            contour(&v.loss_surface.zoom),
+        ],
+    );
+    let [b_surface, v_surface] = [&contoured[0..2], &contoured[2..4]].map(|pair| match pair {
+        [Ok(overview), Ok(zoom)] => Ok((overview, zoom)),
+        [Err(e), _] | [_, Err(e)] => Err(e.clone()),
+        _ => Err(Error::render("a dataset without its two loss surfaces")),
     });
-    let mut out = lesson1?;
-    out.append(&mut lesson2?);
+    let (b_surface, v_surface) = (&b_surface, &v_surface);
+    let drawn: Vec<(&str, Job<'_, DrawResult<Drawing>>)> = vec![
+        (
+            "rnn-binary-surface",
+            Box::new(move || rnn_surface(b, b_surface.clone()?, BINARY)),
+        ),
+        (
+            "rnn-binary-over-time",
+            Box::new(|| rnn_over_time(b, BINARY)),
+        ),
+        (
+            "rnn-binary-rprop-path",
+            Box::new(move || rnn_rprop_path(b, b_surface.clone()?, BINARY)),
+        ),
+        (
+            "rnn-binary-weights",
+            Box::new(|| rnn_weights(&b.rprop, "the main Rprop run", BINARY)),
+        ),
+        (
+            "rnn-binary-other-weights",
+            Box::new(|| rnn_weights(&b.rprop_other_start, "the second Rprop run", BINARY)),
+        ),
+        ("rnn-binary-descent", Box::new(|| rnn_descent(b, BINARY))),
+        (
+            "rnn-variant-surface",
+            Box::new(move || rnn_surface(v, v_surface.clone()?, VARIANT)),
+        ),
+        (
+            "rnn-variant-over-time",
+            Box::new(|| rnn_over_time(v, VARIANT)),
+        ),
+        (
+            "rnn-variant-rprop-path",
+            Box::new(move || rnn_rprop_path(v, v_surface.clone()?, VARIANT)),
+        ),
+        (
+            "rnn-variant-weights",
+            Box::new(|| rnn_weights(&v.rprop, "the main Rprop run", VARIANT)),
+        ),
+        (
+            "rnn-variant-other-weights",
+            Box::new(|| rnn_weights(&v.rprop_other_start, "the second Rprop run", VARIANT)),
+        ),
+        ("rnn-variant-descent", Box::new(|| rnn_descent(v, VARIANT))),
+    ];
+    drawn_in_order(workers, drawn)
+}
+
+/// Lesson 2's figures, by name, drawn on `workers` threads, as [`lesson1_figures`].
+pub fn lesson2_figures(l: &BackpropResults, workers: usize) -> DrawResult<Figures> {
+    let drawn: Vec<(&str, Job<'_, DrawResult<Drawing>>)> = vec![
+        ("backprop-data", Box::new(|| backprop_data(l))),
+        (
+            "backprop-squared-plane",
+            Box::new(|| linear_plane(l, &l.squared, "the squared loss")),
+        ),
+        (
+            "backprop-squared-loss",
+            Box::new(|| linear_loss(&l.squared, "the squared loss")),
+        ),
+        (
+            "backprop-hinge-plane",
+            Box::new(|| linear_plane(l, &l.hinge, "the hinge loss")),
+        ),
+        (
+            "backprop-hinge-loss",
+            Box::new(|| linear_loss(&l.hinge, "the hinge loss")),
+        ),
+        (
+            "backprop-optimise-data",
+            Box::new(|| backprop_optimise_data(l)),
+        ),
+        (
+            "backprop-mlp-plane",
+            Box::new(|| net_plane(l, &l.mlp, "the 2-5-5-1 MLP")),
+        ),
+        (
+            "backprop-mlp-loss",
+            Box::new(|| net_loss(&l.mlp, "the 2-5-5-1 MLP", true)),
+        ),
+        (
+            "backprop-mlp-histogram",
+            Box::new(|| backprop_mlp_histogram(l)),
+        ),
+        (
+            "backprop-deep-plane",
+            Box::new(|| net_plane(l, &l.deep_relu, "the deep all-ReLU net")),
+        ),
+        (
+            "backprop-deep-loss",
+            Box::new(|| net_loss(&l.deep_relu, "the deep all-ReLU net", false)),
+        ),
+    ];
+    drawn_in_order(workers, drawn)
+}
+
+/// Run the figure jobs `drawn` on `workers` threads: each figure's HTML by its name, or the
+/// first error in their order.
+fn drawn_in_order(
+    workers: usize,
+    drawn: Vec<(&str, Job<'_, DrawResult<Drawing>>)>,
+) -> DrawResult<Figures> {
+    let (names, jobs): (Vec<_>, Vec<_>) = drawn.into_iter().unzip();
+    let drawings = threads::in_order(workers, jobs);
+    let mut out = BTreeMap::new();
+    for (name, drawing) in names.into_iter().zip(drawings) {
+        out.insert(name.to_string(), drawing?.to_html());
+    }
     Ok(out)
 }
 
-/// Lesson 1's figures, by name.
-fn lesson1_figures(r: &Results) -> DrawResult<BTreeMap<String, String>> {
-    let (b, v) = (&r.rnn.binary, &r.rnn.variant);
-    let mut out = BTreeMap::new();
-    let mut add = |name: &str, drawing: DrawResult<Drawing>| -> DrawResult<()> {
-        out.insert(name.to_string(), drawing?.to_html());
-        Ok(())
-    };
-    add("rnn-binary-surface", rnn_surface(b, BINARY))?;
-    add("rnn-binary-over-time", rnn_over_time(b, BINARY))?;
-    add("rnn-binary-rprop-path", rnn_rprop_path(b, BINARY))?;
-    add(
-        "rnn-binary-weights",
-        rnn_weights(&b.rprop, "the main Rprop run", BINARY),
-    )?;
-    add(
-        "rnn-binary-other-weights",
-        rnn_weights(&b.rprop_other_start, "the second Rprop run", BINARY),
-    )?;
-    add("rnn-binary-descent", rnn_descent(b, BINARY))?;
-    add("rnn-variant-surface", rnn_surface(v, VARIANT))?;
-    add("rnn-variant-over-time", rnn_over_time(v, VARIANT))?;
-    add("rnn-variant-rprop-path", rnn_rprop_path(v, VARIANT))?;
-    add(
-        "rnn-variant-weights",
-        rnn_weights(&v.rprop, "the main Rprop run", VARIANT),
-    )?;
-    add(
-        "rnn-variant-other-weights",
-        rnn_weights(&v.rprop_other_start, "the second Rprop run", VARIANT),
-    )?;
-    add("rnn-variant-descent", rnn_descent(v, VARIANT))?;
-    Ok(out)
+/// The job that contours `s`.
+fn contour(s: &Surface) -> Job<'_, DrawResult<Contoured<'_>>> {
+    Box::new(move || Contoured::new(surface(s)))
 }
 
-/// Lesson 2's figures, by name.
-fn lesson2_figures(l: &BackpropResults) -> DrawResult<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    let mut add = |name: &str, drawing: DrawResult<Drawing>| -> DrawResult<()> {
-        out.insert(name.to_string(), drawing?.to_html());
-        Ok(())
-    };
-    add("backprop-data", backprop_data(l))?;
-    add(
-        "backprop-squared-plane",
-        linear_plane(l, &l.squared, "the squared loss"),
-    )?;
-    add(
-        "backprop-squared-loss",
-        linear_loss(&l.squared, "the squared loss"),
-    )?;
-    add(
-        "backprop-hinge-plane",
-        linear_plane(l, &l.hinge, "the hinge loss"),
-    )?;
-    add(
-        "backprop-hinge-loss",
-        linear_loss(&l.hinge, "the hinge loss"),
-    )?;
-    add("backprop-optimise-data", backprop_optimise_data(l))?;
-    add(
-        "backprop-mlp-plane",
-        net_plane(l, &l.mlp, "the 2-5-5-1 MLP"),
-    )?;
-    add(
-        "backprop-mlp-loss",
-        net_loss(&l.mlp, "the 2-5-5-1 MLP", true),
-    )?;
-    add("backprop-mlp-histogram", backprop_mlp_histogram(l))?;
-    add(
-        "backprop-deep-plane",
-        net_plane(l, &l.deep_relu, "the deep all-ReLU net"),
-    )?;
-    add(
-        "backprop-deep-loss",
-        net_loss(&l.deep_relu, "the deep all-ReLU net", false),
-    )?;
-    Ok(out)
-}
+/// A dataset's two loss surfaces, overview and zoom, each contoured once.
+type Surfaces<'s, 'a> = (&'s Contoured<'a>, &'s Contoured<'a>);
 
 fn surface(s: &Surface) -> SurfaceView<'_> {
     SurfaceView {
@@ -146,19 +200,12 @@ fn marks(d: &RnnDataset) -> Vec<Mark> {
         .collect()
 }
 
-fn rnn_surface(d: &RnnDataset, data: &str) -> DrawResult<Drawing> {
+fn rnn_surface(d: &RnnDataset, (overview, zoom): Surfaces, data: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("Loss surface of the linear RNN on {data}"),
         alt: "Filled contours of the loss plus one on a logarithmic colour scale over w_x and w_rec: an overview and a zoom around (1, 1), with the six annotated points.",
     };
-    let s = &d.loss_surface;
-    figures::loss_surface(
-        &caption,
-        &surface(&s.overview),
-        &surface(&s.zoom),
-        &marks(d),
-        None,
-    )
+    figures::loss_surface(&caption, overview, zoom, &marks(d), None)
 }
 
 fn rnn_over_time(d: &RnnDataset, data: &str) -> DrawResult<Drawing> {
@@ -175,16 +222,15 @@ fn rnn_over_time(d: &RnnDataset, data: &str) -> DrawResult<Drawing> {
     figures::gradient_over_time(&caption, &curves)
 }
 
-fn rnn_rprop_path(d: &RnnDataset, data: &str) -> DrawResult<Drawing> {
+fn rnn_rprop_path(d: &RnnDataset, (overview, zoom): Surfaces, data: &str) -> DrawResult<Drawing> {
     let caption = Caption {
         title: format!("Rprop's path over the loss surface on {data}"),
         alt: "Every Rprop iterate as a white dot on the overview and the zoomed loss surface; a star marks the final weights.",
     };
-    let s = &d.loss_surface;
     figures::loss_surface(
         &caption,
-        &surface(&s.overview),
-        &surface(&s.zoom),
+        overview,
+        zoom,
         &[],
         Some(&path(&d.rprop.trajectory)),
     )
@@ -394,15 +440,39 @@ mod tests {
     }
 
     #[test]
-    fn figures_drawn_on_two_threads_are_those_drawn_on_one() {
+    fn figures_drawn_on_several_threads_are_those_drawn_on_one() {
         let config = crate::Config::course().unwrap();
         let results = crate::run(&config).unwrap();
-        let mut one = lesson1_figures(&results).unwrap();
-        let mut rest = lesson2_figures(&results.backprop).unwrap();
-        assert!(one.keys().all(|k| k.starts_with("rnn-")));
-        assert!(rest.keys().all(|k| k.starts_with("backprop-")));
-        one.append(&mut rest);
+        let on = |workers| -> Figures {
+            let mut out = lesson1_figures(&results.rnn, workers).unwrap();
+            out.append(&mut lesson2_figures(&results.backprop, workers).unwrap());
+            out
+        };
+        let one = on(1);
+        assert_eq!(one.len(), 23);
+        assert!(one.keys().filter(|k| k.starts_with("rnn-")).count() == 12);
+        for workers in [2, 3, 8] {
+            assert_eq!(on(workers), one, "{workers}");
+        }
         assert_eq!(figures(&results).unwrap(), one);
+    }
+
+    #[test]
+    fn the_error_is_the_first_figures_in_the_courses_order() {
+        let config = crate::Config::course().unwrap();
+        let mut results = crate::run(&config).unwrap();
+        // Two broken surfaces: the binary overview (100 points a side) comes first in the
+        // course, whichever thread finishes first.
+        results.rnn.variant.loss_surface.zoom.loss.clear();
+        let variant = lesson1_figures(&results.rnn, 2).unwrap_err().to_string();
+        assert!(variant.contains("needs 2500 values, got 0"), "{variant}");
+        results.rnn.binary.loss_surface.overview.loss.clear();
+        for workers in [1, 2, 4] {
+            let e = lesson1_figures(&results.rnn, workers)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("needs 10000 values, got 0"), "{workers}: {e}");
+        }
     }
 
     #[test]

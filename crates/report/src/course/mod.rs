@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::results::Results;
+use crate::results::{Results, RnnResults};
 
 /// Largest size of one figure, in bytes.
 pub const FIGURE_BUDGET: usize = 250_000;
@@ -122,9 +122,18 @@ fn math_text(html: &str) -> String {
     text
 }
 
+/// Figures by the name the templates use: the HTML of each.
+pub type Figures = BTreeMap<String, String>;
+
 /// Draw every figure of the course, by the name the templates use.
-pub fn figures(results: &Results) -> Result<BTreeMap<String, String>, Error> {
+pub fn figures(results: &Results) -> Result<Figures, Error> {
     catalogue::figures(results)
+}
+
+/// Draw lesson 1's figures on `workers` threads, ahead of the rest: beside lesson 2's run
+/// ([`crate::run::run_beside`]), for [`draw_with`].
+pub fn lesson1_figures(rnn: &RnnResults, workers: usize) -> Result<Figures, Error> {
+    catalogue::lesson1_figures(rnn, workers)
 }
 
 /// Render the course from `results` into `out_dir`: `index.html`, `rnn.html`, `backprop.html`.
@@ -183,17 +192,33 @@ pub fn draw(
     templates: Option<&Path>,
     other_files: usize,
 ) -> Result<(Rendered, Pages), Error> {
+    draw_with(results, None, templates, other_files)
+}
+
+/// [`draw`], with lesson 1's figures given if they were drawn ahead ([`lesson1_figures`] of
+/// `results.rnn`): then only lesson 2's are drawn here.
+pub fn draw_with(
+    results: &Results,
+    lesson1: Option<&Figures>,
+    templates: Option<&Path>,
+    other_files: usize,
+) -> Result<(Rendered, Pages), Error> {
     let value = serde_json::to_value(results)
         .map_err(|e| Error::render(format!("serializing results: {e}")))?;
     // The figures are drawn while the pages are rendered around their places and the math
     // font is cut to the pages' equations; then the figures go into their places.
     let (figures, pages) = std::thread::scope(|scope| {
-        let figures = scope.spawn(|| figures(results));
+        let figures = scope.spawn(|| match lesson1 {
+            None => figures(results),
+            Some(lesson1) => {
+                let mut all = lesson1.clone();
+                let workers = crate::threads::workers();
+                all.append(&mut catalogue::lesson2_figures(&results.backprop, workers)?);
+                Ok(all)
+            }
+        });
         let pages = pages_with_font(&value, templates);
-        match figures.join() {
-            Ok(figures) => (figures, pages),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        (crate::threads::join(figures), pages)
     });
     let figures = figures?;
     let mut rendered = Rendered {

@@ -19,6 +19,17 @@ use unrolled::{
 
 /// Every lesson 2 experiment.
 pub fn run(config: &BackpropConfig, progress: &mut Progress<'_>) -> Result<BackpropResults, Error> {
+    run_then(config, progress, || {})
+}
+
+/// [`run`], calling `only_deep_left` once the experiments before the deep net's have run
+/// (and succeeded) while the deep net's still runs on its own thread: from then on this thread
+/// only waits, so other work may take its core.
+pub fn run_then(
+    config: &BackpropConfig,
+    progress: &mut Progress<'_>,
+    only_deep_left: impl FnOnce(),
+) -> Result<BackpropResults, Error> {
     let data = progress.time("backprop.data", || {
         let n = 2 * config.samples_per_class;
         let (mut xs, mut labels) = (vec![[0.0; 2]; n], vec![0.0; n]);
@@ -69,10 +80,10 @@ pub fn run(config: &BackpropConfig, progress: &mut Progress<'_>) -> Result<Backp
             })?;
             Ok((squared, hinge, data_classifier, optimise_data, mlp))
         })();
-        match deep.join() {
-            Ok(deep) => (earlier, deep),
-            Err(panic) => std::panic::resume_unwind(panic),
+        if earlier.is_ok() {
+            only_deep_left();
         }
+        (earlier, crate::threads::join(deep))
     });
     let (squared, hinge, data_classifier, optimise_data, mlp) = earlier?;
     let (time, deep_relu) = deep_relu;
@@ -189,10 +200,7 @@ fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
         let mut copy = net.clone();
         let output = scope.spawn(move || output_grid(&mut copy, plane));
         let evaluated = evaluate(&mut net, xs, ts);
-        match output.join() {
-            Ok(output) => (output, evaluated),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        (crate::threads::join(output), evaluated)
     });
     let e = evaluated?;
     Ok(NetRun {
@@ -406,6 +414,29 @@ mod tests {
             .collect();
         assert_eq!(side_by_side, one_by_one);
         assert!(predictions(&mut net, &[]).is_empty());
+    }
+
+    #[test]
+    fn only_the_deep_run_is_left_when_the_caller_hears_of_it() {
+        let config = Config::course().unwrap().backprop;
+        let names = std::sync::Mutex::new(Vec::new());
+        let heard = std::sync::Mutex::new(None);
+        let mut note = |name: &str, _| names.lock().unwrap().push(name.to_owned());
+        let tell = || *heard.lock().unwrap() = Some(names.lock().unwrap().clone());
+        run_then(&config, &mut Progress::new(&mut note), tell).unwrap();
+        assert_eq!(
+            heard.into_inner().unwrap(),
+            Some(EARLIER.map(String::from).to_vec())
+        );
+
+        // A failure before the deep run: nothing to hear.
+        let mut config = config;
+        config.mlp.sgd.learning_rate = -1.0;
+        let mut called = false;
+        let failed = run_then(&config, &mut Progress::new(&mut |_, _| {}), || {
+            called = true
+        });
+        assert!(failed.is_err() && !called);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::results::{self, Results};
+use crate::results::{self, Results, RnnResults};
 
 /// Hands each finished experiment's name and duration to a callback (the binary prints them).
 pub struct Progress<'a> {
@@ -62,26 +62,51 @@ pub fn run_with_progress(
     config: &Config,
     report: &mut dyn FnMut(&str, Duration),
 ) -> Result<Results, Error> {
-    let ((rnn, rnn_log), (backprop, backprop_log)) = std::thread::scope(|scope| {
-        let lesson2 = scope.spawn(|| logged(|progress| backprop::run(&config.backprop, progress)));
-        let lesson1 = logged(|progress| rnn::run(&config.rnn, progress));
-        match lesson2.join() {
-            Ok(lesson2) => (lesson1, lesson2),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+    run_beside(config, report, |_| ()).map(|(results, ())| results)
+}
+
+/// [`run_with_progress`], with `beside` run on lesson 1's results while lesson 2 runs: once
+/// lesson 1 is done and lesson 2 has only its deep net's run left ([`backprop::run_then`]),
+/// so that `beside` takes the core the other experiments leave. Gives `beside`'s value with
+/// the results; `beside` is not called if lesson 1 fails, and its value is dropped if lesson 2
+/// does.
+pub fn run_beside<T>(
+    config: &Config,
+    report: &mut dyn FnMut(&str, Duration),
+    beside: impl FnOnce(&RnnResults) -> T,
+) -> Result<(Results, T), Error> {
+    let ((lesson1, rnn_log), (backprop, backprop_log)) = std::thread::scope(|scope| {
+        let (only_deep_left, wait) = std::sync::mpsc::channel();
+        let lesson2 = scope.spawn(move || {
+            logged(|progress| {
+                backprop::run_then(&config.backprop, progress, || {
+                    // The receiver is only gone once this scope ends.
+                    let _ = only_deep_left.send(());
+                })
+            })
+        });
+        let (rnn, rnn_log) = logged(|progress| rnn::run(&config.rnn, progress));
+        let lesson1 = rnn.map(|rnn| {
+            // Err once lesson 2 has stopped without telling (it failed early): no wait.
+            let _ = wait.recv();
+            let extra = beside(&rnn);
+            (rnn, extra)
+        });
+        ((lesson1, rnn_log), crate::threads::join(lesson2))
     });
     for (name, time) in &rnn_log {
         report(name, *time);
     }
-    let rnn = rnn?;
+    let (rnn, extra) = lesson1?;
     for (name, time) in &backprop_log {
         report(name, *time);
     }
-    Ok(Results {
+    let results = Results {
         schema_version: results::SCHEMA_VERSION,
         rnn,
         backprop: backprop?,
-    })
+    };
+    Ok((results, extra))
 }
 
 /// What `lesson` returns, with the names and times of its experiments in the order they ran.
@@ -130,6 +155,30 @@ mod tests {
         assert!(names.iter().any(|n| n.starts_with("backprop.")));
         let json = |r: &Results| serde_json::to_string(r).unwrap();
         assert_eq!(json(&results.unwrap()), json(&expected.unwrap()));
+    }
+
+    #[test]
+    fn the_work_beside_lesson_2_sees_lesson_1s_results_and_changes_nothing() {
+        let config = Config::course().unwrap();
+        let mut names = Vec::new();
+        let (results, seen) =
+            run_beside(&config, &mut |name, _| names.push(name.to_owned()), |rnn| {
+                serde_json::to_string(rnn).unwrap()
+            })
+            .unwrap();
+        let (expected_names, expected) = in_order(&config);
+        let expected = expected.unwrap();
+        assert_eq!(names, expected_names);
+        assert_eq!(seen, serde_json::to_string(&expected.rnn).unwrap());
+        let json = |r: &Results| serde_json::to_string(r).unwrap();
+        assert_eq!(json(&results), json(&expected));
+
+        // Lesson 2 failing before its deep run: the work still runs, and the error is lesson 2's.
+        let mut config = config;
+        config.backprop.mlp.sgd.learning_rate = -1.0;
+        let mut ran = false;
+        let error = run_beside(&config, &mut |_, _| {}, |_| ran = true).unwrap_err();
+        assert!(ran && error.to_string().contains("backprop.mlp"), "{error}");
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub mod symbols;
 pub use histogram::histogram;
 pub use lines::{Lines, Series, lines};
 pub use plane::{PlaneView, before_after, plane};
-pub use surface::{Mark, SurfaceView, gradient_over_time, loss_surface};
+pub use surface::{Contoured, Mark, SurfaceView, gradient_over_time, loss_surface};
 
 use plotters::style::RGBColor;
 

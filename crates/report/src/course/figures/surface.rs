@@ -86,24 +86,45 @@ fn num(v: f64) -> String {
     })
 }
 
-/// One surface panel: bands of `log10(ξ + 1)`, returning the chart for overlays.
+/// A loss surface with its contour bands, cut once for every figure that shows it (the
+/// surface alone, and again under an optimiser's path).
+#[derive(Debug, Clone)]
+pub struct Contoured<'a> {
+    /// The surface.
+    pub view: SurfaceView<'a>,
+    /// The bands of `log10(ξ + 1)` between [`loss_levels`], in painting order.
+    bands: Vec<plot::BandPolygon>,
+}
+
+impl<'a> Contoured<'a> {
+    /// Cut the bands of `view`.
+    ///
+    /// Errors: fewer than 2 points a side, or not `points²` values (as [`plot::band_polygons`]).
+    pub fn new(view: SurfaceView<'a>) -> DrawResult<Self> {
+        let values = log_loss(&view);
+        let field = Field {
+            x: (view.w_x[0], view.w_x[1]),
+            y: (view.w_rec[0], view.w_rec[1]),
+            nx: view.points,
+            ny: view.points,
+            values: &values,
+        };
+        let bands = plot::band_polygons(&field, &loss_levels())?;
+        Ok(Self { view, bands })
+    }
+}
+
+/// One surface panel: its bands of `log10(ξ + 1)`, returning the chart for overlays.
 fn surface_panel<'a, 'b>(
     area: &'a Area<'b>,
     caption: &str,
-    s: &SurfaceView,
-    log_loss: &[f64],
+    s: &Contoured,
 ) -> DrawResult<plot::Chart<'a, 'b>> {
-    let x = AxisSpec::linear(s.w_x[0], s.w_x[1], 6, "w_x");
-    let y = AxisSpec::linear(s.w_rec[0], s.w_rec[1], 6, "w_rec");
+    let v = &s.view;
+    let x = AxisSpec::linear(v.w_x[0], v.w_x[1], 6, "w_x");
+    let y = AxisSpec::linear(v.w_rec[0], v.w_rec[1], 6, "w_rec");
     let mut chart = plot::chart(area, caption, &x, &y, Layout::default())?;
-    let field = Field {
-        x: (s.w_x[0], s.w_x[1]),
-        y: (s.w_rec[0], s.w_rec[1]),
-        nx: s.points,
-        ny: s.points,
-        values: log_loss,
-    };
-    plot::draw_bands(&mut chart, &field, &loss_levels(), &loss_band_colour)?;
+    plot::paint_bands(&mut chart, &s.bands, &loss_band_colour)?;
     Ok(chart)
 }
 
@@ -130,14 +151,14 @@ const SURFACE_PANELS: [(&str, &str); 2] = [
 /// the annotated points and, if given, an optimiser's path ending in a star.
 pub fn loss_surface(
     caption: &Caption,
-    overview: &SurfaceView,
-    zoom: &SurfaceView,
+    overview: &Contoured,
+    zoom: &Contoured,
     marks: &[Mark],
     path: Option<&[(f64, f64)]>,
 ) -> DrawResult<Drawing> {
     let mut panels = Vec::with_capacity(2);
-    for (view, (name, alt)) in [overview, zoom].into_iter().zip(SURFACE_PANELS) {
-        let values = log_loss(view);
+    for (surface, (name, alt)) in [overview, zoom].into_iter().zip(SURFACE_PANELS) {
+        let view = &surface.view;
         panels.push(panel(
             (plot::PANEL_WIDTH, SURFACE_HEIGHT),
             caption,
@@ -145,7 +166,7 @@ pub fn loss_surface(
             alt,
             |root| {
                 let mut overlay = Overlay::default();
-                let chart = surface_panel(root, name, view, &values)?;
+                let chart = surface_panel(root, name, surface)?;
                 super::plot_area_marker(&mut overlay, &chart, "");
                 if let Some(path) = path {
                     let visible: Vec<(f64, f64)> =
@@ -328,6 +349,7 @@ mod tests {
         let path: Vec<(f64, f64)> = (0..500)
             .map(|i| (-1.5 + i as f64 * 0.005, 2.0 - i as f64 * 0.002))
             .collect();
+        let (ov, zo) = (Contoured::new(ov).unwrap(), Contoured::new(zo).unwrap());
         let drawing = loss_surface(&test_caption(), &ov, &zo, &marks, Some(&path)).unwrap();
         let html = drawing.to_html();
         assert!(html.len() < 250_000, "{} bytes", html.len());

@@ -22,7 +22,7 @@ pub struct Field<'a> {
 }
 
 /// One filled contour polygon: its band and its outline in data coordinates.
-type BandPolygon = (usize, Vec<(f64, f64)>);
+pub type BandPolygon = (usize, Vec<(f64, f64)>);
 
 /// The filled contours of `field` between consecutive `thresholds`, as hole-free polygons in
 /// the order to paint them.
@@ -102,10 +102,20 @@ pub fn draw_bands(
     thresholds: &[f64],
     colour: &dyn Fn(usize) -> RGBColor,
 ) -> DrawResult<()> {
-    let polygons = band_polygons(field, thresholds)?;
+    paint_bands(chart, &band_polygons(field, thresholds)?, colour)
+}
+
+/// Fill the chart's plotting area with `polygons`, as [`band_polygons`] gives them (in
+/// painting order); band `k` gets `colour(k)`. The same polygons paint the same SVG on every
+/// chart of the same size and axes, so a field shown twice is contoured once.
+pub fn paint_bands(
+    chart: &mut Chart,
+    polygons: &[BandPolygon],
+    colour: &dyn Fn(usize) -> RGBColor,
+) -> DrawResult<()> {
     let shapes: Vec<_> = polygons
-        .into_iter()
-        .map(|(k, ring)| (k, dedup_pixels(chart, &ring)))
+        .iter()
+        .map(|(k, ring)| (*k, dedup_pixels(chart, ring)))
         .filter(|(_, ring)| ring.len() >= 3)
         .collect();
     chart

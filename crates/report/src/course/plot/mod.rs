@@ -23,7 +23,7 @@ pub mod overlay;
 
 pub use axes::{Axis, AxisSpec, Layout, Ticks, chart, symlog};
 pub use colour::{MIN_GRAPHIC_CONTRAST, colour_bar, contrast, dash, diverging, hex, viridis};
-pub use contour::{Field, band_polygons, draw_bands, draw_level_line};
+pub use contour::{BandPolygon, Field, band_polygons, draw_bands, draw_level_line, paint_bands};
 pub use overlay::{LEGEND_ROW, Legend, NOTE_SIZE, Overlay, Segment, Swatch};
 
 use plotters::coord::Shift;
