@@ -678,10 +678,18 @@ mod woff {
         let mut directory = Vec::new();
         let mut body = Vec::new();
         let data_start = 44 + 20 * n;
-        for ((tag, data), sum) in tables.iter().zip(&sums) {
-            let packed = miniz_oxide::deflate::compress_to_vec_zlib(data, 10);
+        // Each table is compressed on its own, so they are compressed side by side.
+        let compress = |data: &[u8]| miniz_oxide::deflate::compress_to_vec_zlib(data, 10);
+        let jobs: Vec<crate::threads::Job<'_, Vec<u8>>> = tables
+            .iter()
+            .map(|(_, data)| -> crate::threads::Job<'_, Vec<u8>> {
+                Box::new(move || compress(data))
+            })
+            .collect();
+        let compressed = crate::threads::in_order(crate::threads::workers(), jobs);
+        for (((tag, data), sum), packed) in tables.iter().zip(&sums).zip(&compressed) {
             let stored = if packed.len() < data.len() {
-                &packed
+                packed
             } else {
                 data
             };
