@@ -17,7 +17,13 @@
 //!   next forward pass, in the same walk that reads them, with the same expression
 //!   `w − η·(δ_o·x_i)` on the same values, so the two copies stay equal to the bit;
 //! - both passes over the weights take four rows (or columns) at a time, so each partial sum
-//!   is loaded and stored once per four terms, still adding them in order.
+//!   is loaded and stored once per four terms, still adding them in order;
+//! - the check before a step (is every `w − η·δ_o·x_i` finite?) is answered without a walk
+//!   when a bound proves it ([`surely_finite`]): the view keeps a bound on `|w|` (the largest
+//!   at its start, then grown by each step's `|η|·max|δ|·max|x|`, [`bound_after_step`]), and
+//!   a bound far below the largest float leaves no new weight infinite or NaN. Where it does
+//!   not hold the weights are walked as before, so the answer, and every bit, is the plain
+//!   check's.
 
 use crate::dense::{Activation, Dense};
 use crate::fast::view::LayerTask;
@@ -55,6 +61,10 @@ where
         x: [S::ZERO; I],
         fresh: false,
         pending: None,
+        w_max: layer
+            .w
+            .iter()
+            .try_fold(S::ZERO, |max, row| max_abs(row).map(|row| max.max_nan(row))),
     };
     let out = task.run(Columns {
         layer: &mut *layer,
@@ -80,6 +90,46 @@ pub(crate) struct StepInput<S, const I: usize> {
     fresh: bool,
     /// `Some(η)` when the rows have taken the step `w −= η·dW` and the columns not yet.
     pending: Option<S>,
+    /// A bound on every `|w|` of the rows ([`bound_after_step`]), where known: from the
+    /// view's start, through its own steps, until a weight is set by hand.
+    w_max: Option<S>,
+}
+
+/// How far below the largest float a bound must stay to prove a step finite: a quarter of
+/// `f32::MAX` for both types, far more room than the few roundings of `w − η·(δ·x)` need.
+fn finite_limit<S: Scalar>() -> S {
+    S::from_f64(f64::from(f32::MAX) / 4.0)
+}
+
+/// Whether every `w − η·(δ·x)` is surely finite, for `|w| ≤ w_max`, `|δ| ≤ delta_max` and
+/// `|x| ≤ x_max`, all finite: when `δ_max·x_max` and `w_max + |η|·(δ_max·x_max)` stay within
+/// [`finite_limit`] (each rounding grows a value by at most a factor `1 + 2⁻²⁴`). `false`
+/// says nothing: the values must be checked one by one. NaN anywhere gives `false`.
+pub(crate) fn surely_finite<S: Scalar>(w_max: S, eta: S, delta_max: S, x_max: S) -> bool {
+    let limit = finite_limit::<S>();
+    let product = delta_max * x_max;
+    product <= limit && w_max + eta.abs() * product <= limit
+}
+
+/// A bound on `|w − η·(δ·x)|` for `|w| ≤ w_max`, `|δ| ≤ delta_max` and `|x| ≤ x_max`:
+/// `(w_max + |η|·(δ_max·x_max))·(1 + 2⁻²⁰)`. The step's three roundings and the bound's own
+/// four grow or shrink a value by less than `7·2⁻²⁴`, which the factor covers, in `f32` and
+/// `f64` alike.
+pub(crate) fn bound_after_step<S: Scalar>(w_max: S, eta: S, delta_max: S, x_max: S) -> S {
+    let margin = S::ONE + S::from_f64(1.0 / 1_048_576.0); // 2⁻²⁰
+    (w_max + eta.abs() * (delta_max * x_max)) * margin
+}
+
+/// The largest `|v|` of `values`, or `None` if one is NaN or infinite.
+fn max_abs<S: Scalar>(values: &[S]) -> Option<S> {
+    let mut max = S::ZERO;
+    for &v in values {
+        if !v.is_finite() {
+            return None;
+        }
+        max = max.max_nan(v.abs());
+    }
+    Some(max)
 }
 
 /// [`Dense`] with a column-major copy `w_t[i][o] = w[o][i]` of its weights (see the module docs).
@@ -116,6 +166,7 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
     /// Both copies; the flat index runs over `w` row by row, then `b`.
     fn set_param(&mut self, i: usize, v: S) -> bool {
         self.catch_up();
+        self.step.w_max = None;
         if i < I * O {
             if let Some(slot) = self.w_t.get_mut(i % I).and_then(|c| c.get_mut(i / I)) {
                 *slot = v;
@@ -141,6 +192,20 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
         if !self.step.fresh {
             return self.layer.step_is_finite(eta);
         }
+        let mut finite = true;
+        for (&b, &g) in self.layer.b.iter().zip(&self.layer.db) {
+            finite &= (b - eta * g).is_finite();
+        }
+        let bounds = (
+            self.step.w_max,
+            max_abs(&self.layer.db),
+            max_abs(&self.step.x),
+        );
+        if let (Some(w_max), Some(delta_max), Some(x_max)) = bounds {
+            if surely_finite(w_max, eta, delta_max, x_max) {
+                return finite;
+            }
+        }
         // `v·0` is ±0 for a finite `v` and NaN otherwise; a sum of zeros stays zero and a
         // NaN sticks, so sums in independent lanes are the check, without a compare per weight.
         let mut lanes = [S::ZERO; TERMS_AT_ONCE];
@@ -159,10 +224,6 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
                 *lane += v * S::ZERO;
             }
         }
-        let mut finite = true;
-        for (&b, &g) in self.layer.b.iter().zip(&self.layer.db) {
-            finite &= (b - eta * g).is_finite();
-        }
         finite && lanes.iter().all(|&lane| lane == S::ZERO)
     }
 
@@ -171,6 +232,7 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
     fn apply_step(&mut self, eta: S) {
         self.catch_up();
         if !self.step.fresh {
+            self.step.w_max = None;
             self.layer.apply_step(eta);
             for (o, drow) in self.layer.dw.iter().enumerate() {
                 for (column, &g) in self.w_t.iter_mut().zip(drow) {
@@ -181,6 +243,17 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
             }
             return;
         }
+        // The bound on |w| after the step, from the bound before it: no walk.
+        self.step.w_max = match (
+            self.step.w_max,
+            max_abs(&self.layer.db),
+            max_abs(&self.step.x),
+        ) {
+            (Some(w_max), Some(delta_max), Some(x_max)) => {
+                Some(bound_after_step(w_max, eta, delta_max, x_max))
+            }
+            _ => None,
+        };
         let layer = &mut *self.layer;
         for (row, &delta) in layer.w.iter_mut().zip(&layer.db) {
             for (w, &x) in row.iter_mut().zip(&self.step.x) {
@@ -340,5 +413,94 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Columns<'_, S, I,
         }
         self.layer.z = z;
         z.map(A::value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RandomStream;
+
+    /// `|w − η·(δ·x)|` for each sign of `w` and of `δ·x`, computed as the step computes it.
+    fn stepped<S: Scalar>(w: S, eta: S, delta: S, x: S) -> [S; 4] {
+        [(w, delta), (-w, delta), (w, -delta), (-w, -delta)].map(|(w, d)| (w - eta * (d * x)).abs())
+    }
+
+    fn bound_holds<S: Scalar>() {
+        // Exact: w = −1, η·δ·x = 1 gives |w'| = 2, all of the bound before the margin.
+        let one = S::ONE;
+        let two = S::TWO;
+        assert!(stepped(one, one, one, one).iter().all(|&v| v <= two));
+        let tight = bound_after_step(one, one, one, one);
+        assert!(
+            tight >= two && tight <= two * S::from_f64(1.0 + 1e-5),
+            "{}",
+            tight.to_f64()
+        );
+        assert!(bound_after_step(one, -one, one, one) >= two, "|η| counts");
+        // Random magnitudes, each value at its bound, where roundings go either way.
+        let mut rng = RandomStream::new(17);
+        for _ in 0..20_000 {
+            let mut draw = || S::from_f64((rng.standard_normal() * 6.0).exp());
+            let (w, eta, delta, x) = (draw(), draw(), draw(), draw());
+            let bound = bound_after_step(w, eta, delta, x);
+            for v in stepped(w, eta, delta, x) {
+                assert!(v <= bound, "{} > {}", v.to_f64(), bound.to_f64());
+            }
+        }
+    }
+
+    #[test]
+    fn the_bound_after_a_step_holds_through_every_rounding() {
+        bound_holds::<f32>();
+        bound_holds::<f64>();
+    }
+
+    #[test]
+    fn only_a_bound_well_below_the_largest_float_proves_a_step_finite() {
+        let limit = f64::from(f32::MAX) / 4.0;
+        assert!(surely_finite(4.0, 0.01, 30.0, 100.0));
+        assert!(surely_finite(limit, 0.0, 0.0, 0.0), "at the limit");
+        assert!(
+            surely_finite(0.0, 0.0, limit, 1.0),
+            "the product at the limit"
+        );
+        assert!(!surely_finite(limit * 1.5, 0.0, 0.0, 0.0));
+        assert!(
+            !surely_finite(1.0, 1.0, limit, 2.0),
+            "the product over the limit"
+        );
+        assert!(
+            !surely_finite(1.0, 1e-300, limit, 2.0),
+            "even with a tiny step"
+        );
+        assert!(
+            !surely_finite(limit / 2.0, 1.0, limit * 0.75, 1.0),
+            "the sum over the limit"
+        );
+        assert!(surely_finite(1.0, -2.0, 1.0, 1.0), "|η|");
+        assert!(!surely_finite(1.0, -1e38, 1.0, 1.0), "|η| large");
+        for nan in [
+            (f64::NAN, 1.0, 1.0, 1.0),
+            (1.0, f64::NAN, 1.0, 1.0),
+            (1.0, 1.0, f64::NAN, 1.0),
+            (1.0, 1.0, 1.0, f64::NAN),
+            (1.0, f64::INFINITY, 1.0, 1.0),
+            (1.0, 0.0, f64::INFINITY, 1.0),
+        ] {
+            assert!(!surely_finite(nan.0, nan.1, nan.2, nan.3), "{nan:?}");
+        }
+        // f32: the same limit is a quarter of its largest value.
+        assert!(surely_finite(f32::MAX / 4.0, 0.0_f32, 0.0, 0.0));
+        assert!(!surely_finite(f32::MAX / 2.0, 0.0_f32, 0.0, 0.0));
+    }
+
+    #[test]
+    fn the_largest_magnitude_or_none_for_a_non_finite_value() {
+        assert_eq!(max_abs::<f64>(&[]), Some(0.0));
+        assert_eq!(max_abs(&[1.0, -3.0, 2.0]), Some(3.0));
+        assert_eq!(max_abs(&[-0.0, 0.0]), Some(0.0));
+        assert_eq!(max_abs(&[1.0, f64::NAN, 2.0]), None);
+        assert_eq!(max_abs(&[f32::NEG_INFINITY]), None);
     }
 }
