@@ -49,23 +49,7 @@ where
     A: Activation,
     T: LayerTask<S, I, O>,
 {
-    let mut w_t = [[S::ZERO; O]; I];
-    for (o, row) in layer.w.iter().enumerate() {
-        for (column, &w) in w_t.iter_mut().zip(row) {
-            if let Some(slot) = column.get_mut(o) {
-                *slot = w;
-            }
-        }
-    }
-    let mut step = StepInput {
-        x: [S::ZERO; I],
-        fresh: false,
-        pending: None,
-        w_max: layer
-            .w
-            .iter()
-            .try_fold(S::ZERO, |max, row| max_abs(row).map(|row| max.max_nan(row))),
-    };
+    let (mut w_t, mut step) = start(layer);
     let out = task.run(Columns {
         layer: &mut *layer,
         w_t: &mut w_t,
@@ -79,6 +63,30 @@ where
         }
     }
     out
+}
+
+/// The column-major copy of `layer`'s weights, and the view's bookkeeping at its start.
+fn start<S: Scalar, const I: usize, const O: usize, A>(
+    layer: &Dense<S, I, O, A>,
+) -> ([[S; O]; I], StepInput<S, I>) {
+    let mut w_t = [[S::ZERO; O]; I];
+    for (o, row) in layer.w.iter().enumerate() {
+        for (column, &w) in w_t.iter_mut().zip(row) {
+            if let Some(slot) = column.get_mut(o) {
+                *slot = w;
+            }
+        }
+    }
+    let step = StepInput {
+        x: [S::ZERO; I],
+        fresh: false,
+        pending: None,
+        w_max: layer
+            .w
+            .iter()
+            .try_fold(S::ZERO, |max, row| max_abs(row).map(|row| max.max_nan(row))),
+    };
+    (w_t, step)
 }
 
 /// What the weight gradient of the last `backward` through the view is made of, and the
@@ -419,7 +427,7 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Columns<'_, S, I,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::RandomStream;
+    use crate::{RandomInit, RandomStream};
 
     /// `|w − η·(δ·x)|` for each sign of `w` and of `δ·x`, computed as the step computes it.
     fn stepped<S: Scalar>(w: S, eta: S, delta: S, x: S) -> [S; 4] {
@@ -480,6 +488,10 @@ mod tests {
         );
         assert!(surely_finite(1.0, -2.0, 1.0, 1.0), "|η|");
         assert!(!surely_finite(1.0, -1e38, 1.0, 1.0), "|η| large");
+        assert!(
+            !surely_finite(0.0, 1e20, 1e20, 1.0),
+            "|η| times the product"
+        );
         for nan in [
             (f64::NAN, 1.0, 1.0, 1.0),
             (1.0, f64::NAN, 1.0, 1.0),
@@ -493,6 +505,55 @@ mod tests {
         // f32: the same limit is a quarter of its largest value.
         assert!(surely_finite(f32::MAX / 4.0, 0.0_f32, 0.0, 0.0));
         assert!(!surely_finite(f32::MAX / 2.0, 0.0_f32, 0.0, 0.0));
+    }
+
+    /// The largest `|w|` of a layer's rows.
+    fn largest<const I: usize, const O: usize, A>(layer: &Dense<f64, I, O, A>) -> f64 {
+        layer.w.iter().flatten().fold(0.0, |m, w| m.max(w.abs()))
+    }
+
+    #[test]
+    fn the_view_keeps_its_bound_through_its_steps_and_drops_it_when_set_by_hand() {
+        let mut layer = Dense::<f64, 6, 5, crate::Relu>::random(&mut RandomStream::new(4));
+        let (mut w_t, mut step) = start(&layer);
+        assert_eq!(
+            step.w_max,
+            Some(largest(&layer)),
+            "the largest |w| at the start"
+        );
+        let mut view = Columns {
+            layer: &mut layer,
+            w_t: &mut w_t,
+            step: &mut step,
+        };
+        let mut rng = RandomStream::new(5);
+        for iteration in 0..50 {
+            let x: [f64; 6] = core::array::from_fn(|_| rng.standard_normal() * 3.0);
+            let d: [f64; 5] = core::array::from_fn(|_| rng.standard_normal());
+            view.forward(&x);
+            view.backward(&d);
+            assert_eq!(view.sgd_step(0.5, iteration), Ok(()));
+            let bound = view.step.w_max;
+            assert!(bound.is_some_and(|b| b >= largest(view.layer)), "{bound:?}");
+        }
+        view.set_param(3, 2.0);
+        assert_eq!(view.step.w_max, None, "a weight set by hand");
+        let (x, d) = ([1.0; 6], [1.0; 5]);
+        view.forward(&x);
+        view.backward(&d);
+        assert_eq!(view.sgd_step(0.5, 50), Ok(()));
+        assert_eq!(view.step.w_max, None, "not known again within the view");
+        // A step with a NaN in the gradient leaves the bound unknown.
+        let (mut w_t, mut step) = start(&layer);
+        let mut view = Columns {
+            layer: &mut layer,
+            w_t: &mut w_t,
+            step: &mut step,
+        };
+        view.forward(&x);
+        view.backward(&[f64::NAN, 1.0, 1.0, 1.0, 1.0]);
+        view.apply_step(0.5);
+        assert_eq!(view.step.w_max, None);
     }
 
     #[test]
