@@ -32,8 +32,16 @@ const VARIANT: &str = "the variant sequences";
 /// Every figure, by name: the HTML of its panels ([`Drawing::to_html`]), each lesson's
 /// drawn on [`threads::workers`] threads ([`lesson1_figures`], [`lesson2_figures`]).
 pub fn figures(r: &Results) -> DrawResult<Figures> {
+    figures_with(r, None)
+}
+
+/// [`figures`], with lesson 1's taken as given if they were drawn ahead.
+pub fn figures_with(r: &Results, lesson1: Option<&Figures>) -> DrawResult<Figures> {
     let workers = threads::workers();
-    let mut out = lesson1_figures(&r.rnn, workers)?;
+    let mut out = match lesson1 {
+        Some(drawn) => drawn.clone(),
+        None => lesson1_figures(&r.rnn, workers)?,
+    };
     out.append(&mut lesson2_figures(&r.backprop, workers)?);
     Ok(out)
 }

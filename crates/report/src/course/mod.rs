@@ -208,15 +208,7 @@ pub fn draw_with(
     // The figures are drawn while the pages are rendered around their places and the math
     // font is cut to the pages' equations; then the figures go into their places.
     let (figures, pages) = std::thread::scope(|scope| {
-        let figures = scope.spawn(|| match lesson1 {
-            None => figures(results),
-            Some(lesson1) => {
-                let mut all = lesson1.clone();
-                let workers = crate::threads::workers();
-                all.append(&mut catalogue::lesson2_figures(&results.backprop, workers)?);
-                Ok(all)
-            }
-        });
+        let figures = scope.spawn(|| catalogue::figures_with(results, lesson1));
         let pages = pages_with_font(&value, templates);
         (crate::threads::join(figures), pages)
     });
