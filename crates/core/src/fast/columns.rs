@@ -81,10 +81,7 @@ fn start<S: Scalar, const I: usize, const O: usize, A>(
         x: [S::ZERO; I],
         fresh: false,
         pending: None,
-        w_max: layer
-            .w
-            .iter()
-            .try_fold(S::ZERO, |max, row| max_abs(row).map(|row| max.max_nan(row))),
+        w_max: max_abs(layer.w.as_flattened()),
     };
     (w_t, step)
 }
@@ -148,6 +145,17 @@ pub(crate) struct Columns<'a, S, const I: usize, const O: usize, A> {
 }
 
 impl<S: Scalar, const I: usize, const O: usize, A: Activation> Columns<'_, S, I, O, A> {
+    /// The bound on `|w|`, and the largest `|δ|` and `|x|` of the step the last `backward`
+    /// made, if all are known and finite: the inputs of [`surely_finite`] and
+    /// [`bound_after_step`].
+    fn step_bounds(&self) -> Option<(S, S, S)> {
+        Some((
+            self.step.w_max?,
+            max_abs(&self.layer.db)?,
+            max_abs(&self.step.x)?,
+        ))
+    }
+
     /// Give the columns the step they owe, if any, in a walk of its own.
     fn catch_up(&mut self) {
         if let Some(eta) = self.step.pending.take() {
@@ -204,12 +212,7 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
         for (&b, &g) in self.layer.b.iter().zip(&self.layer.db) {
             finite &= (b - eta * g).is_finite();
         }
-        let bounds = (
-            self.step.w_max,
-            max_abs(&self.layer.db),
-            max_abs(&self.step.x),
-        );
-        if let (Some(w_max), Some(delta_max), Some(x_max)) = bounds {
+        if let Some((w_max, delta_max, x_max)) = self.step_bounds() {
             if surely_finite(w_max, eta, delta_max, x_max) {
                 return finite;
             }
@@ -252,16 +255,9 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
             return;
         }
         // The bound on |w| after the step, from the bound before it: no walk.
-        self.step.w_max = match (
-            self.step.w_max,
-            max_abs(&self.layer.db),
-            max_abs(&self.step.x),
-        ) {
-            (Some(w_max), Some(delta_max), Some(x_max)) => {
-                Some(bound_after_step(w_max, eta, delta_max, x_max))
-            }
-            _ => None,
-        };
+        self.step.w_max = self
+            .step_bounds()
+            .map(|(w_max, delta_max, x_max)| bound_after_step(w_max, eta, delta_max, x_max));
         let layer = &mut *self.layer;
         for (row, &delta) in layer.w.iter_mut().zip(&layer.db) {
             for (w, &x) in row.iter_mut().zip(&self.step.x) {
