@@ -88,6 +88,11 @@ where
         ys
     }
 
+    fn settle(&mut self) {
+        self.branches.0.settle();
+        self.branches.1.settle();
+    }
+
     /// The join hands `dL/dy` to both branches; their input gradients add at the split.
     fn backward(&mut self, d_out: &[S; O]) -> [S; I] {
         let (da, db) = Join::backward(d_out);

@@ -62,6 +62,11 @@ where
         self.layers.1.forward_many(&self.layers.0.forward_many(xs))
     }
 
+    fn settle(&mut self) {
+        self.layers.0.settle();
+        self.layers.1.settle();
+    }
+
     /// `dL/dh` from the second block, then `dL/dx` from the first.
     fn backward(&mut self, d_out: &[S; O]) -> [S; I] {
         let d_hidden = self.layers.1.backward(d_out);

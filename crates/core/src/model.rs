@@ -78,6 +78,13 @@ pub trait Layer<S: Scalar, const I: usize, const O: usize>: Params<S> + ReluUnit
     /// side in the innermost loops (the SIMD lanes), which is what makes it faster.
     fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O];
 
+    /// Take any update this block has put off, so that `forward_many` (which cannot change
+    /// the block) reads its parameters as they are; the parameters' values do not change.
+    ///
+    /// Only a training view puts updates off; the default does nothing. Combinators pass the
+    /// call on to their blocks.
+    fn settle(&mut self) {}
+
     /// Whether [`with_fast_view`](Self::with_fast_view) offers a faster layout than the
     /// block itself; training asks for the view only then (otherwise the code is not worth
     /// its size). By default none.
@@ -200,6 +207,7 @@ impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
     }
 
     fn predict_many<const B: usize>(&mut self, xs: &[[S; D]; B]) -> [S; B] {
+        self.settle();
         let [y] = self.forward_many(&columns(xs));
         y
     }

@@ -13,9 +13,12 @@
 //! - the weight gradient `dW[o][i] = δ_o·x_i` is not stored but made again where the check
 //!   and the step need it (the same product, so the same bits), and written to the layer
 //!   once, when the view is done;
-//! - a step updates the rows (the layer, always current) at once, and the columns on the
-//!   next forward pass, in the same walk that reads them, with the same expression
-//!   `w − η·(δ_o·x_i)` on the same values, so the two copies stay equal to the bit;
+//! - a step updates neither copy at once: the columns take it on the next forward pass and
+//!   the rows on the next backward pass, each in the walk that reads them, with the same
+//!   expression `w − η·(δ_o·x_i)` on the same values, so the two copies stay equal to the
+//!   bit. Until then a weight read by index is computed as it is now (the same expression
+//!   again), and [`Layer::settle`] has the rows take the step before a loss is recorded
+//!   over the data (`forward_many` reads the rows);
 //! - both passes over the weights take four rows (or columns) at a time, so each partial sum
 //!   is loaded and stored once per four terms, still adding them in order;
 //! - the check before a step (is every `w − η·δ_o·x_i` finite?) is answered without a walk
@@ -55,6 +58,9 @@ where
         w_t: &mut w_t,
         step: &mut step,
     });
+    if let Some(eta) = step.rows_owe.take() {
+        step_rows(layer, eta, &step.x);
+    }
     if step.fresh {
         for (drow, &delta) in layer.dw.iter_mut().zip(&layer.db) {
             for (g, &x) in drow.iter_mut().zip(&step.x) {
@@ -80,7 +86,9 @@ fn start<S: Scalar, const I: usize, const O: usize, A>(
     let step = StepInput {
         x: [S::ZERO; I],
         fresh: false,
-        pending: None,
+        columns_owe: None,
+        rows_owe: None,
+        grad_max: None,
         w_max: max_abs(layer.w.as_flattened()),
     };
     (w_t, step)
@@ -93,8 +101,12 @@ pub(crate) struct StepInput<S, const I: usize> {
     x: [S; I],
     /// Whether there was such a `backward`; until then the layer's own `dw` holds the gradient.
     fresh: bool,
-    /// `Some(η)` when the rows have taken the step `w −= η·dW` and the columns not yet.
-    pending: Option<S>,
+    /// `Some(η)` when the columns owe the step `w −= η·dW` (taken at the next forward pass).
+    columns_owe: Option<S>,
+    /// `Some(η)` when the rows owe that same step (taken at the next backward pass).
+    rows_owe: Option<S>,
+    /// The largest `|δ|` and `|x|` of that `backward`, if both are finite: they bound `|dW|`.
+    grad_max: Option<(S, S)>,
     /// A bound on every `|w|` of the rows ([`bound_after_step`]), where known: from the
     /// view's start, through its own steps, until a weight is set by hand.
     w_max: Option<S>,
@@ -126,15 +138,30 @@ pub(crate) fn bound_after_step<S: Scalar>(w_max: S, eta: S, delta_max: S, x_max:
 }
 
 /// The largest `|v|` of `values`, or `None` if one is NaN or infinite.
+///
+/// Without a branch per value, so that it runs in SIMD lanes: each lane keeps its largest
+/// `|v|` and a sum of `v·0` (zero while every `v` is finite, NaN from the first that is not,
+/// as in the check before a step).
 fn max_abs<S: Scalar>(values: &[S]) -> Option<S> {
-    let mut max = S::ZERO;
-    for &v in values {
-        if !v.is_finite() {
-            return None;
+    let mut max = [S::ZERO; TERMS_AT_ONCE];
+    let mut finite = [S::ZERO; TERMS_AT_ONCE];
+    let mut chunks = values.chunks_exact(TERMS_AT_ONCE);
+    for chunk in chunks.by_ref() {
+        for ((max, finite), &v) in max.iter_mut().zip(&mut finite).zip(chunk) {
+            let a = v.abs();
+            *max = if a > *max { a } else { *max };
+            *finite += v * S::ZERO;
         }
-        max = max.max_nan(v.abs());
     }
-    Some(max)
+    for ((max, finite), &v) in max.iter_mut().zip(&mut finite).zip(chunks.remainder()) {
+        let a = v.abs();
+        *max = if a > *max { a } else { *max };
+        *finite += v * S::ZERO;
+    }
+    if finite.iter().any(|&f| f != S::ZERO) {
+        return None;
+    }
+    Some(max.into_iter().fold(S::ZERO, |m, a| if a > m { a } else { m }))
 }
 
 /// [`Dense`] with a column-major copy `w_t[i][o] = w[o][i]` of its weights (see the module docs).
@@ -149,16 +176,13 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Columns<'_, S, I,
     /// made, if all are known and finite: the inputs of [`surely_finite`] and
     /// [`bound_after_step`].
     fn step_bounds(&self) -> Option<(S, S, S)> {
-        Some((
-            self.step.w_max?,
-            max_abs(&self.layer.db)?,
-            max_abs(&self.step.x)?,
-        ))
+        let (delta_max, x_max) = self.step.grad_max?;
+        Some((self.step.w_max?, delta_max, x_max))
     }
 
-    /// Give the columns the step they owe, if any, in a walk of its own.
-    fn catch_up(&mut self) {
-        if let Some(eta) = self.step.pending.take() {
+    /// Give the columns the step they owe, if any, in a walk of their own.
+    fn catch_up_columns(&mut self) {
+        if let Some(eta) = self.step.columns_owe.take() {
             for (column, &x) in self.w_t.iter_mut().zip(&self.step.x) {
                 for (w, &delta) in column.iter_mut().zip(&self.layer.db) {
                     *w -= eta * (delta * x);
@@ -166,6 +190,76 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Columns<'_, S, I,
             }
         }
     }
+
+    /// Give both copies the step they owe, if any, each in a walk of its own.
+    fn catch_up(&mut self) {
+        self.catch_up_columns();
+        self.settle();
+    }
+
+    /// Weight `W[o][i]` as it is now: the rows' value, less the step they owe.
+    fn current(&self, w: S, delta: S, x: S) -> S {
+        match self.step.rows_owe {
+            Some(eta) => w - eta * (delta * x),
+            None => w,
+        }
+    }
+}
+
+/// `W[o][i] −= η·(δ_o·x_i)` on the rows, with `δ` the layer's `db`: the step of a backward
+/// pass whose input was `x`.
+fn step_rows<S: Scalar, const I: usize, const O: usize, A>(
+    layer: &mut Dense<S, I, O, A>,
+    eta: S,
+    x: &[S; I],
+) {
+    for (row, &delta) in layer.w.iter_mut().zip(&layer.db) {
+        for (w, &x) in row.iter_mut().zip(x) {
+            *w -= eta * (delta * x);
+        }
+    }
+}
+
+/// `dL/dx_i = Σ_o W[o][i]·δ_o`, summed in order `o`, four rows at a time; each weight is
+/// first set to `step(W[o][i], owed_δ_o, owed_x_i)` (the step the rows owe, or none).
+fn input_gradient<S: Scalar, const I: usize, const O: usize>(
+    w: &mut [[S; I]; O],
+    deltas: &[S; O],
+    (owed_deltas, owed_x): (&[S; O], &[S; I]),
+    step: impl Fn(S, S, S) -> S,
+) -> [S; I] {
+    let mut dx = [S::ZERO; I];
+    let mut rows = w.chunks_exact_mut(TERMS_AT_ONCE);
+    let mut new = deltas.chunks_exact(TERMS_AT_ONCE);
+    let mut old = owed_deltas.chunks_exact(TERMS_AT_ONCE);
+    for ((rows, new), old) in rows.by_ref().zip(new.by_ref()).zip(old.by_ref()) {
+        let (Ok(rows), Ok(new), Ok(old)) = (
+            <&mut [[S; I]; TERMS_AT_ONCE]>::try_from(rows),
+            <&[S; TERMS_AT_ONCE]>::try_from(new),
+            <&[S; TERMS_AT_ONCE]>::try_from(old),
+        ) else {
+            continue; // unreachable: exact chunks
+        };
+        let [r0, r1, r2, r3] = rows;
+        let [n0, n1, n2, n3] = *new;
+        let [o0, o1, o2, o3] = *old;
+        let weights = r0.iter_mut().zip(r1.iter_mut()).zip(r2.iter_mut()).zip(r3.iter_mut());
+        for ((dx, &x), (((w0, w1), w2), w3)) in dx.iter_mut().zip(owed_x).zip(weights) {
+            *w0 = step(*w0, o0, x);
+            *w1 = step(*w1, o1, x);
+            *w2 = step(*w2, o2, x);
+            *w3 = step(*w3, o3, x);
+            *dx = *dx + *w0 * n0 + *w1 * n1 + *w2 * n2 + *w3 * n3;
+        }
+    }
+    let rest = rows.into_remainder().iter_mut().zip(new.remainder());
+    for ((row, &delta), &owed) in rest.zip(old.remainder()) {
+        for ((dx, w), &x) in dx.iter_mut().zip(row.iter_mut()).zip(owed_x) {
+            *w = step(*w, owed, x);
+            *dx += *w * delta;
+        }
+    }
+    dx
 }
 
 impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
@@ -176,7 +270,11 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
     }
 
     fn param(&self, i: usize) -> Option<S> {
-        self.layer.param(i)
+        let w = self.layer.param(i)?;
+        if i >= I * O {
+            return Some(w);
+        }
+        Some(self.current(w, *self.layer.db.get(i / I)?, *self.step.x.get(i % I)?))
     }
 
     /// Both copies; the flat index runs over `w` row by row, then `b`.
@@ -225,13 +323,13 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
             let mut inputs = self.step.x.chunks_exact(TERMS_AT_ONCE);
             for (ws, xs) in weights.by_ref().zip(inputs.by_ref()) {
                 for ((lane, &w), &x) in lanes.iter_mut().zip(ws).zip(xs) {
-                    let v = w - eta * (delta * x);
+                    let v = self.current(w, delta, x) - eta * (delta * x);
                     *lane += v * S::ZERO;
                 }
             }
             let rest = weights.remainder().iter().zip(inputs.remainder());
             for (lane, (&w, &x)) in lanes.iter_mut().zip(rest) {
-                let v = w - eta * (delta * x);
+                let v = self.current(w, delta, x) - eta * (delta * x);
                 *lane += v * S::ZERO;
             }
         }
@@ -258,16 +356,11 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Params<S>
         self.step.w_max = self
             .step_bounds()
             .map(|(w_max, delta_max, x_max)| bound_after_step(w_max, eta, delta_max, x_max));
-        let layer = &mut *self.layer;
-        for (row, &delta) in layer.w.iter_mut().zip(&layer.db) {
-            for (w, &x) in row.iter_mut().zip(&self.step.x) {
-                *w -= eta * (delta * x);
-            }
-        }
-        for (b, &g) in layer.b.iter_mut().zip(&layer.db) {
+        for (b, &g) in self.layer.b.iter_mut().zip(&self.layer.db) {
             *b -= eta * g;
         }
-        self.step.pending = Some(eta);
+        self.step.columns_owe = Some(eta);
+        self.step.rows_owe = Some(eta);
     }
 
     fn sgd_step(&mut self, eta: S, iteration: u64) -> Result<(), Error> {
@@ -302,7 +395,7 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
     fn forward(&mut self, x: &[S; I]) -> [S; O] {
         // Without a step owed, η = 0 and δ = 0 would not leave every weight alone (0·∞ is
         // NaN), hence two walks.
-        let Some(eta) = self.step.pending.take() else {
+        let Some(eta) = self.step.columns_owe.take() else {
             return self.forward_current(x);
         };
         self.layer.x = *x;
@@ -344,45 +437,59 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
     }
 
     /// [`Dense::backward`] without storing `dW` (see [`StepInput`]): `δ_o = dL/dy_o·a'(z_o)`,
-    /// `db = δ`, and `dL/dx_i = Σ_o W[o][i]·δ_o` summed in order `o`, four rows at a time.
+    /// `db = δ`, and `dL/dx_i = Σ_o W[o][i]·δ_o` summed in order `o`, four rows at a time;
+    /// a step the rows owe is taken on the way.
     fn backward(&mut self, d_out: &[S; O]) -> [S; I] {
-        self.catch_up();
+        self.catch_up_columns();
         let layer = &mut *self.layer;
-        for ((delta, d), z) in layer.db.iter_mut().zip(d_out).zip(&layer.z) {
+        let mut deltas = [S::ZERO; O];
+        for ((delta, d), z) in deltas.iter_mut().zip(d_out).zip(&layer.z) {
             *delta = *d * A::derivative(*z);
         }
-        let mut dx = [S::ZERO; I];
-        let mut rows = layer.w.chunks_exact(TERMS_AT_ONCE);
-        let mut deltas = layer.db.chunks_exact(TERMS_AT_ONCE);
-        for (rows, deltas) in rows.by_ref().zip(deltas.by_ref()) {
-            let (Ok(rows), Ok(deltas)) = (
-                <&[[S; I]; TERMS_AT_ONCE]>::try_from(rows),
-                <&[S; TERMS_AT_ONCE]>::try_from(deltas),
-            ) else {
-                continue; // unreachable: exact chunks
-            };
-            for (i, dx) in dx.iter_mut().enumerate() {
-                let mut sum = *dx;
-                for (row, &delta) in rows.iter().zip(deltas) {
-                    if let Some(&w) = row.get(i) {
-                        sum += w * delta;
-                    }
-                }
-                *dx = sum;
-            }
-        }
-        for (row, &delta) in rows.remainder().iter().zip(deltas.remainder()) {
-            for (dx, &w) in dx.iter_mut().zip(row) {
-                *dx += w * delta;
-            }
-        }
+        // The owed step is the last backward's: its δ (still in `db`) and its input.
+        let owed = (&layer.db, &self.step.x);
+        let dx = match self.step.rows_owe.take() {
+            Some(eta) => input_gradient(&mut layer.w, &deltas, owed, |w, delta, x| {
+                w - eta * (delta * x)
+            }),
+            None => input_gradient(&mut layer.w, &deltas, owed, |w, _, _| w),
+        };
+        layer.db = deltas;
         self.step.x = layer.x;
+        self.step.grad_max = max_abs(&layer.db).zip(max_abs(&layer.x));
         self.step.fresh = true;
         dx
     }
 
+    /// [`Dense::forward_many`] on the rows; if they owe a step (no [`settle`](Self::settle)
+    /// since it), each weight is taken as it is now, less that step, on the fly.
     fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O] {
-        self.layer.forward_many(xs)
+        let Some(eta) = self.step.rows_owe else {
+            return self.layer.forward_many(xs);
+        };
+        let layer = &*self.layer;
+        let mut out = [[S::ZERO; B]; O];
+        let units = out.iter_mut().zip(&layer.w).zip(&layer.b).zip(&layer.db);
+        for (((z, row), b), &delta) in units {
+            *z = [*b; B];
+            for ((w, x_i), &x) in row.iter().zip(xs).zip(&self.step.x) {
+                let w = *w - eta * (delta * x);
+                for (z, x) in z.iter_mut().zip(x_i) {
+                    *z += w * *x;
+                }
+            }
+            for z in z.iter_mut() {
+                *z = A::value(*z);
+            }
+        }
+        out
+    }
+
+    /// The rows take the step they owe, if any.
+    fn settle(&mut self) {
+        if let Some(eta) = self.step.rows_owe.take() {
+            step_rows(self.layer, eta, &self.step.x);
+        }
     }
 }
 

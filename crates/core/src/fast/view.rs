@@ -89,6 +89,9 @@ impl<S: Scalar, L: Layer<S, I, O>, const I: usize, const O: usize> Layer<S, I, O
     fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O] {
         self.0.forward_many(xs)
     }
+    fn settle(&mut self) {
+        self.0.settle();
+    }
 }
 
 /// A chain's view: the view of its first block, then (in [`ThenJoin`]) of its second,
