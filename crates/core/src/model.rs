@@ -305,3 +305,70 @@ pub(crate) mod gradient_check {
         check(layer, x, objective, |_: &[f64; O]| c);
     }
 }
+
+#[cfg(test)]
+mod settle_tests {
+    use super::{Layer, Model, Params, ReluUnits};
+    use crate::fast::view::ByRef;
+    use crate::{Chain, Parallel};
+
+    /// A block with no parameters that passes its input through and notes being settled.
+    #[derive(Default)]
+    struct Probe {
+        settled: bool,
+    }
+
+    impl Params<f64> for Probe {
+        fn param_count(&self) -> usize {
+            0
+        }
+        fn param(&self, _: usize) -> Option<f64> {
+            None
+        }
+        fn set_param(&mut self, _: usize, _: f64) -> bool {
+            false
+        }
+        fn grad(&self, _: usize) -> Option<f64> {
+            None
+        }
+    }
+
+    impl ReluUnits for Probe {}
+
+    impl Layer<f64, 1, 1> for Probe {
+        fn forward(&mut self, x: &[f64; 1]) -> [f64; 1] {
+            *x
+        }
+        fn backward(&mut self, d_out: &[f64; 1]) -> [f64; 1] {
+            *d_out
+        }
+        fn forward_many<const B: usize>(&self, xs: &[[f64; B]; 1]) -> [[f64; B]; 1] {
+            *xs
+        }
+        fn settle(&mut self) {
+            self.settled = true;
+        }
+    }
+
+    #[test]
+    fn settle_reaches_every_block_through_every_combinator() {
+        let mut chain = Chain::<Probe, Probe, 1>::new(Probe::default(), Probe::default());
+        chain.settle();
+        assert!(chain.first().settled && chain.second().settled);
+
+        let mut parallel = Parallel::new(Probe::default(), Probe::default());
+        parallel.settle();
+        assert!(parallel.a().settled && parallel.b().settled);
+
+        let mut probe = Probe::default();
+        ByRef(&mut probe).settle();
+        assert!(probe.settled);
+    }
+
+    #[test]
+    fn predicting_many_settles_the_model_first() {
+        let mut chain = Chain::<Probe, Probe, 1>::new(Probe::default(), Probe::default());
+        assert_eq!(chain.predict_many(&[[2.0], [3.0]]), [2.0, 3.0]);
+        assert!(chain.first().settled && chain.second().settled);
+    }
+}

@@ -161,7 +161,10 @@ fn max_abs<S: Scalar>(values: &[S]) -> Option<S> {
     if finite.iter().any(|&f| f != S::ZERO) {
         return None;
     }
-    Some(max.into_iter().fold(S::ZERO, |m, a| if a > m { a } else { m }))
+    Some(
+        max.into_iter()
+            .fold(S::ZERO, |m, a| if a > m { a } else { m }),
+    )
 }
 
 /// [`Dense`] with a column-major copy `w_t[i][o] = w[o][i]` of its weights (see the module docs).
@@ -243,7 +246,11 @@ fn input_gradient<S: Scalar, const I: usize, const O: usize>(
         let [r0, r1, r2, r3] = rows;
         let [n0, n1, n2, n3] = *new;
         let [o0, o1, o2, o3] = *old;
-        let weights = r0.iter_mut().zip(r1.iter_mut()).zip(r2.iter_mut()).zip(r3.iter_mut());
+        let weights = r0
+            .iter_mut()
+            .zip(r1.iter_mut())
+            .zip(r2.iter_mut())
+            .zip(r3.iter_mut());
         for ((dx, &x), (((w0, w1), w2), w3)) in dx.iter_mut().zip(owed_x).zip(weights) {
             *w0 = step(*w0, o0, x);
             *w1 = step(*w1, o1, x);
@@ -657,6 +664,45 @@ mod tests {
         view.backward(&[f64::NAN, 1.0, 1.0, 1.0, 1.0]);
         view.apply_step(0.5);
         assert_eq!(view.step.w_max, None);
+    }
+
+    #[test]
+    fn a_step_waits_for_the_next_walks_and_settle_gives_it_to_the_rows() {
+        let mut layer = Dense::<f64, 6, 5, crate::Relu>::random(&mut RandomStream::new(8));
+        let mut plain = layer.clone();
+        let (x, d) = (
+            [0.5, -1.0, 2.0, 0.25, -0.75, 1.5],
+            [1.0, -0.5, 2.0, 0.3, -1.2],
+        );
+        let (mut w_t, mut step) = start(&layer);
+        let mut view = Columns {
+            layer: &mut layer,
+            w_t: &mut w_t,
+            step: &mut step,
+        };
+        view.forward(&x);
+        view.backward(&d);
+        assert_eq!(view.sgd_step(0.1, 0), Ok(()));
+        plain.forward(&x);
+        plain.backward(&d);
+        assert_eq!(plain.sgd_step(0.1, 0), Ok(()));
+        assert_eq!(
+            (view.step.rows_owe, view.step.columns_owe),
+            (Some(0.1), Some(0.1))
+        );
+        assert_ne!(
+            view.layer.w, plain.w,
+            "the rows have not taken the step yet"
+        );
+        assert_eq!(view.layer.b, plain.b, "the biases take it at once");
+        view.settle();
+        assert_eq!(view.step.rows_owe, None);
+        assert_eq!(view.step.columns_owe, Some(0.1), "the columns still owe it");
+        assert_eq!(view.layer.w, plain.w);
+        view.forward(&x);
+        assert_eq!(view.step.columns_owe, None);
+        let columns: [[f64; 5]; 6] = core::array::from_fn(|i| plain.w.map(|row| row[i]));
+        assert_eq!(*view.w_t, columns);
     }
 
     #[test]
