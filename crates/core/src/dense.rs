@@ -126,6 +126,7 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
         self.z.map(A::value)
     }
 
+    #[inline]
     fn forward_many<const B: usize>(&self, xs: &[[S; B]; I]) -> [[S; B]; O] {
         let mut out = [[S::ZERO; B]; O];
         for ((z, row), b) in out.iter_mut().zip(&self.w).zip(&self.b) {

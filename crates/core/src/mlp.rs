@@ -58,6 +58,7 @@ where
         self.layers.1.forward(&h)
     }
 
+    #[inline]
     fn forward_many<const N: usize>(&self, xs: &[[S; N]; I]) -> [[S; N]; O] {
         self.layers.1.forward_many(&self.layers.0.forward_many(xs))
     }

@@ -206,6 +206,7 @@ impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
         self.backward(&[dl_dy])
     }
 
+    #[inline]
     fn predict_many<const B: usize>(&mut self, xs: &[[S; D]; B]) -> [S; B] {
         self.settle();
         let [y] = self.forward_many(&columns(xs));
@@ -222,6 +223,7 @@ impl<S: Scalar, const D: usize, T: Layer<S, D, 1>> Model<S, D> for T {
 }
 
 /// `B` samples of `D` values as `D` columns of `B`: `columns(xs)[i][b] = xs[b][i]`.
+#[inline]
 fn columns<S: Scalar, const D: usize, const B: usize>(xs: &[[S; D]; B]) -> [[S; B]; D] {
     let mut out = [[S::ZERO; B]; D];
     for (b, x) in xs.iter().enumerate() {
