@@ -228,7 +228,8 @@ fn step_rows<S: Scalar, const I: usize, const O: usize, A>(
 fn input_gradient<S: Scalar, const I: usize, const O: usize>(
     w: &mut [[S; I]; O],
     deltas: &[S; O],
-    (owed_deltas, owed_x): (&[S; O], &[S; I]),
+    owed_deltas: &[S; O],
+    owed_x: &[S; I],
     step: impl Fn(S, S, S) -> S,
 ) -> [S; I] {
     let mut dx = [S::ZERO; I];
@@ -454,12 +455,12 @@ impl<S: Scalar, const I: usize, const O: usize, A: Activation> Layer<S, I, O>
             *delta = *d * A::derivative(*z);
         }
         // The owed step is the last backward's: its δ (still in `db`) and its input.
-        let owed = (&layer.db, &self.step.x);
+        let (owed, x) = (&layer.db, &self.step.x);
         let dx = match self.step.rows_owe.take() {
-            Some(eta) => input_gradient(&mut layer.w, &deltas, owed, |w, delta, x| {
+            Some(eta) => input_gradient(&mut layer.w, &deltas, owed, x, |w, delta, x| {
                 w - eta * (delta * x)
             }),
-            None => input_gradient(&mut layer.w, &deltas, owed, |w, _, _| w),
+            None => input_gradient(&mut layer.w, &deltas, owed, x, |w, _, _| w),
         };
         layer.db = deltas;
         self.step.x = layer.x;
