@@ -273,6 +273,10 @@ fn real_main() -> Result<bool, String> {
         })
         .collect();
 
+    // The peak before the rounds; measured again after them, the best of both counts (below).
+    eprintln!("calibrating the peak…");
+    let peak_before = Peak::calibrate();
+
     // Warm-up: every side once, untimed; the Rust sides also pick their repetition counts.
     eprintln!("warm-up…");
     for row in &mut rows {
@@ -320,12 +324,11 @@ fn real_main() -> Result<bool, String> {
         }
     }
     drop(numpy.take());
-    // The peak, right after the rounds, on the same machine state: best of three.
-    eprintln!("calibrating the peak…");
-    let peak = Peak {
-        f64: peak::flops_per_second(true, 3, 0.1),
-        f32: peak::flops_per_second(false, 3, 0.1),
-    };
+    // The peak again, right after the rounds. A virtual machine's cores need not keep one
+    // speed (this one's do not), so the best of before and after is the peak: a share of it
+    // never flatters a workload that ran on a slow moment.
+    eprintln!("calibrating the peak again…");
+    let peak = peak_before.best_with(&Peak::calibrate());
     let load_end = loadavg();
 
     // The whole course on the numpy side: the sum of the notebook workloads' medians, when
@@ -398,6 +401,24 @@ fn real_main() -> Result<bool, String> {
 struct Peak {
     f64: f64,
     f32: f64,
+}
+
+impl Peak {
+    /// The kernel's best of five runs of 0.1 s in each precision.
+    fn calibrate() -> Self {
+        Self {
+            f64: peak::flops_per_second(true, 5, 0.1),
+            f32: peak::flops_per_second(false, 5, 0.1),
+        }
+    }
+
+    /// The higher of the two peaks in each precision.
+    fn best_with(&self, other: &Self) -> Self {
+        Self {
+            f64: self.f64.max(other.f64),
+            f32: self.f32.max(other.f32),
+        }
+    }
 }
 
 /// What the run was measured on.
@@ -476,7 +497,7 @@ fn print_table(rows: &[Row], m: &Machine, rounds: usize) {
         m.cpu, m.cores, m.load_start, m.load_end
     );
     println!(
-        "Peak of this build's vector multiply and add (no FMA), measured after the rounds: {:.1} GFLOP/s f64, {:.1} GFLOP/s f32.",
+        "Peak of this build's vector multiply and add (no FMA), the best measured before and after the rounds: {:.1} GFLOP/s f64, {:.1} GFLOP/s f32.",
         m.peak.f64 / 1e9,
         m.peak.f32 / 1e9
     );
@@ -540,7 +561,8 @@ fn to_json(rows: &[Row], m: &Machine, rounds: usize) -> Value {
         "machine": {"cpu": m.cpu, "cores": m.cores, "loadavg_start": m.load_start,
                     "loadavg_end": m.load_end},
         "peak": {"f64_flops_per_second": m.peak.f64, "f32_flops_per_second": m.peak.f32,
-                 "kernel": "independent a*m and b+c chains in SIMD registers, this build's target, no FMA"},
+                 "kernel": "independent a*m and b+c chains in SIMD registers, this build's target, no FMA",
+                 "measured": "best of five 0.1 s runs before the rounds and five after"},
         "workloads": workloads,
     })
 }
