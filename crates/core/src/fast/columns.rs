@@ -618,6 +618,19 @@ mod tests {
         assert!(!surely_finite(f32::MAX / 2.0, 0.0_f32, 0.0, 0.0));
     }
 
+    /// Run `task` on a fresh column view of `layer`, as `with_columns` starts one.
+    fn viewed<const I: usize, const O: usize, A: Activation, R>(
+        layer: &mut Dense<f64, I, O, A>,
+        task: impl FnOnce(Columns<'_, f64, I, O, A>) -> R,
+    ) -> R {
+        let (mut w_t, mut step) = start(layer);
+        task(Columns {
+            layer,
+            w_t: &mut w_t,
+            step: &mut step,
+        })
+    }
+
     /// The largest `|w|` of a layer's rows.
     fn largest<const I: usize, const O: usize, A>(layer: &Dense<f64, I, O, A>) -> f64 {
         layer.w.iter().flatten().fold(0.0, |m, w| m.max(w.abs()))
@@ -626,45 +639,34 @@ mod tests {
     #[test]
     fn the_view_keeps_its_bound_through_its_steps_and_drops_it_when_set_by_hand() {
         let mut layer = Dense::<f64, 6, 5, crate::Relu>::random(&mut RandomStream::new(4));
-        let (mut w_t, mut step) = start(&layer);
-        assert_eq!(
-            step.w_max,
-            Some(largest(&layer)),
-            "the largest |w| at the start"
-        );
-        let mut view = Columns {
-            layer: &mut layer,
-            w_t: &mut w_t,
-            step: &mut step,
-        };
-        let mut rng = RandomStream::new(5);
-        for iteration in 0..50 {
-            let x: [f64; 6] = core::array::from_fn(|_| rng.standard_normal() * 3.0);
-            let d: [f64; 5] = core::array::from_fn(|_| rng.standard_normal());
+        let start_bound = Some(largest(&layer));
+        viewed(&mut layer, |mut view| {
+            assert_eq!(view.step.w_max, start_bound, "the largest |w| at the start");
+            let mut rng = RandomStream::new(5);
+            for iteration in 0..50 {
+                let x: [f64; 6] = core::array::from_fn(|_| rng.standard_normal() * 3.0);
+                let d: [f64; 5] = core::array::from_fn(|_| rng.standard_normal());
+                view.forward(&x);
+                view.backward(&d);
+                assert_eq!(view.sgd_step(0.5, iteration), Ok(()));
+                let bound = view.step.w_max;
+                assert!(bound.is_some_and(|b| b >= largest(view.layer)), "{bound:?}");
+            }
+            view.set_param(3, 2.0);
+            assert_eq!(view.step.w_max, None, "a weight set by hand");
+            let (x, d) = ([1.0; 6], [1.0; 5]);
             view.forward(&x);
             view.backward(&d);
-            assert_eq!(view.sgd_step(0.5, iteration), Ok(()));
-            let bound = view.step.w_max;
-            assert!(bound.is_some_and(|b| b >= largest(view.layer)), "{bound:?}");
-        }
-        view.set_param(3, 2.0);
-        assert_eq!(view.step.w_max, None, "a weight set by hand");
-        let (x, d) = ([1.0; 6], [1.0; 5]);
-        view.forward(&x);
-        view.backward(&d);
-        assert_eq!(view.sgd_step(0.5, 50), Ok(()));
-        assert_eq!(view.step.w_max, None, "not known again within the view");
+            assert_eq!(view.sgd_step(0.5, 50), Ok(()));
+            assert_eq!(view.step.w_max, None, "not known again within the view");
+        });
         // A step with a NaN in the gradient leaves the bound unknown.
-        let (mut w_t, mut step) = start(&layer);
-        let mut view = Columns {
-            layer: &mut layer,
-            w_t: &mut w_t,
-            step: &mut step,
-        };
-        view.forward(&x);
-        view.backward(&[f64::NAN, 1.0, 1.0, 1.0, 1.0]);
-        view.apply_step(0.5);
-        assert_eq!(view.step.w_max, None);
+        viewed(&mut layer, |mut view| {
+            view.forward(&[1.0; 6]);
+            view.backward(&[f64::NAN, 1.0, 1.0, 1.0, 1.0]);
+            view.apply_step(0.5);
+            assert_eq!(view.step.w_max, None);
+        });
     }
 
     #[test]
@@ -675,35 +677,31 @@ mod tests {
             [0.5, -1.0, 2.0, 0.25, -0.75, 1.5],
             [1.0, -0.5, 2.0, 0.3, -1.2],
         );
-        let (mut w_t, mut step) = start(&layer);
-        let mut view = Columns {
-            layer: &mut layer,
-            w_t: &mut w_t,
-            step: &mut step,
-        };
-        view.forward(&x);
-        view.backward(&d);
-        assert_eq!(view.sgd_step(0.1, 0), Ok(()));
         plain.forward(&x);
         plain.backward(&d);
         assert_eq!(plain.sgd_step(0.1, 0), Ok(()));
-        assert_eq!(
-            (view.step.rows_owe, view.step.columns_owe),
-            (Some(0.1), Some(0.1))
-        );
-        assert_ne!(
-            view.layer.w, plain.w,
-            "the rows have not taken the step yet"
-        );
-        assert_eq!(view.layer.b, plain.b, "the biases take it at once");
-        view.settle();
-        assert_eq!(view.step.rows_owe, None);
-        assert_eq!(view.step.columns_owe, Some(0.1), "the columns still owe it");
-        assert_eq!(view.layer.w, plain.w);
-        view.forward(&x);
-        assert_eq!(view.step.columns_owe, None);
-        let columns: [[f64; 5]; 6] = core::array::from_fn(|i| plain.w.map(|row| row[i]));
-        assert_eq!(*view.w_t, columns);
+        viewed(&mut layer, |mut view| {
+            view.forward(&x);
+            view.backward(&d);
+            assert_eq!(view.sgd_step(0.1, 0), Ok(()));
+            assert_eq!(
+                (view.step.rows_owe, view.step.columns_owe),
+                (Some(0.1), Some(0.1))
+            );
+            assert_ne!(
+                view.layer.w, plain.w,
+                "the rows have not taken the step yet"
+            );
+            assert_eq!(view.layer.b, plain.b, "the biases take it at once");
+            view.settle();
+            assert_eq!(view.step.rows_owe, None);
+            assert_eq!(view.step.columns_owe, Some(0.1), "the columns still owe it");
+            assert_eq!(view.layer.w, plain.w);
+            view.forward(&x);
+            assert_eq!(view.step.columns_owe, None);
+            let columns: [[f64; 5]; 6] = core::array::from_fn(|i| plain.w.map(|row| row[i]));
+            assert_eq!(*view.w_t, columns);
+        });
     }
 
     #[test]
