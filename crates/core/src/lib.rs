@@ -88,4 +88,4 @@ pub use mlp::{Chain, DeepRelu, Mlp2551, dead_relu_units};
 pub use model::{Layer, Model, Params, RandomInit, ReluUnits};
 pub use rng::RandomStream;
 pub use scalar::Scalar;
-pub use sgd::{DataSummary, Sgd, SgdSummary, accuracy, mean_loss};
+pub use sgd::{DataSummary, Recorder, Sgd, SgdSummary, accuracy, mean_loss};

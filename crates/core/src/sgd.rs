@@ -105,6 +105,50 @@ impl<S: Scalar> Sgd<S> {
                 actual: history.len(),
             });
         }
+        let mut recorder = LossHistory {
+            loss,
+            xs,
+            ts,
+            history,
+        };
+        self.run_steps(model, loss, xs, ts, n, &mut recorder)
+    }
+
+    /// [`train`](Self::train), handing the model to `recorder` at each record point instead
+    /// of writing its mean loss to a buffer: the same steps, the same bits.
+    ///
+    /// Record `k` (`k = 0, 1, …, history_len() − 1`) is taken before the step of iteration
+    /// `k · record_every`. The recorder may read the model (`param`, `predict`, …), for
+    /// instance to copy its weights and evaluate them elsewhere.
+    ///
+    /// Errors: as [`train`](Self::train), without the history's, and the recorder's own,
+    /// which stop the run where it stands. A loss that is not finite is the recorder's to
+    /// find: here only the outputs, their loss gradients, the parameters and the final loss
+    /// are checked.
+    pub fn train_with<const D: usize, M: Model<S, D>, L: Loss<S>, R: Recorder<S, D>>(
+        &self,
+        model: &mut M,
+        loss: &L,
+        xs: &[[S; D]],
+        ts: &[S],
+        recorder: &mut R,
+    ) -> Result<SgdSummary<S>, Error> {
+        self.validate()?;
+        let n = sample_count(xs.len(), ts.len())?;
+        self.run_steps(model, loss, xs, ts, n, recorder)
+    }
+
+    /// The steps of [`train_with`](Self::train_with) after its checks (`n` is `xs.len()`),
+    /// then the final loss.
+    fn run_steps<const D: usize, M: Model<S, D>, L: Loss<S>, R: Recorder<S, D>>(
+        &self,
+        model: &mut M,
+        loss: &L,
+        xs: &[[S; D]],
+        ts: &[S],
+        n: u32,
+        recorder: &mut R,
+    ) -> Result<SgdSummary<S>, Error> {
         // The steps run on the model's training view (faster layouts, the same bits), which
         // keeps the model itself up to date.
         model.with_fast_model(Steps {
@@ -112,13 +156,13 @@ impl<S: Scalar> Sgd<S> {
             loss,
             xs,
             ts,
-            history,
+            recorder,
             n,
         })?;
         let final_loss = mean_loss(model, loss, xs, ts)?;
         Ok(SgdSummary {
             iterations: self.iterations,
-            recorded,
+            recorded: self.history_len(),
             final_loss: finite("loss", self.iterations, final_loss)?,
         })
     }
@@ -167,18 +211,65 @@ impl<S: Scalar> Sgd<S> {
     }
 }
 
-/// The iterations of [`Sgd::train`], after its checks, on whatever view of the model they get.
-struct Steps<'a, S, L, const D: usize> {
-    sgd: &'a Sgd<S>,
+/// What [`Sgd::train_with`] does with the model at each of its record points.
+///
+/// A trait with a generic method rather than a closure: training runs on a view of the
+/// model (see [`Model::with_fast_model`]) whose type is only known inside the core.
+pub trait Recorder<S: Scalar, const D: usize> {
+    /// Take record `slot` (`0, 1, …`) before the step of `iteration` (`slot · record_every`);
+    /// `model` is the model as it is then. Read it, do not change it: a change would train
+    /// on. An error stops the run and is what [`Sgd::train_with`] returns.
+    fn record<M: Model<S, D>>(
+        &mut self,
+        slot: usize,
+        iteration: u64,
+        model: &mut M,
+    ) -> Result<(), Error>;
+}
+
+/// [`Sgd::train`]'s recorder: the mean loss over all samples, checked finite, into slot
+/// `slot` of `history`.
+struct LossHistory<'a, S, L, const D: usize> {
     loss: &'a L,
     xs: &'a [[S; D]],
     ts: &'a [S],
     history: &'a mut [S],
+}
+
+impl<S: Scalar, L: Loss<S>, const D: usize> Recorder<S, D> for LossHistory<'_, S, L, D> {
+    fn record<M: Model<S, D>>(
+        &mut self,
+        slot: usize,
+        iteration: u64,
+        model: &mut M,
+    ) -> Result<(), Error> {
+        let l = finite(
+            "loss",
+            iteration,
+            mean_loss(model, self.loss, self.xs, self.ts)?,
+        )?;
+        if let Some(slot) = self.history.get_mut(slot) {
+            *slot = l;
+        }
+        Ok(())
+    }
+}
+
+/// The iterations of [`Sgd::train_with`], after its checks, on whatever view of the model
+/// they get.
+struct Steps<'a, S, L, R, const D: usize> {
+    sgd: &'a Sgd<S>,
+    loss: &'a L,
+    xs: &'a [[S; D]],
+    ts: &'a [S],
+    recorder: &'a mut R,
     /// `xs.len()`, checked to fit.
     n: u32,
 }
 
-impl<S: Scalar, L: Loss<S>, const D: usize> ModelTask<S, D> for Steps<'_, S, L, D> {
+impl<S: Scalar, L: Loss<S>, R: Recorder<S, D>, const D: usize> ModelTask<S, D>
+    for Steps<'_, S, L, R, D>
+{
     type Output = Result<(), Error>;
 
     fn run<M: Model<S, D>>(self, model: &mut M) -> Result<(), Error> {
@@ -187,18 +278,16 @@ impl<S: Scalar, L: Loss<S>, const D: usize> ModelTask<S, D> for Steps<'_, S, L, 
             loss,
             xs,
             ts,
-            history,
+            recorder,
             n,
         } = self;
         let mut rng = RandomStream::new(sgd.seed);
-        let mut slots = history.iter_mut();
+        let mut slot = 0;
         for iteration in 0..sgd.iterations {
             let idx = rng.index_below(n) as usize;
             if iteration % sgd.record_every == 0 {
-                let l = finite("loss", iteration, mean_loss(model, loss, xs, ts)?)?;
-                if let Some(slot) = slots.next() {
-                    *slot = l;
-                }
+                recorder.record(slot, iteration, model)?;
+                slot = slot.saturating_add(1);
             }
             let (Some(x), Some(&t)) = (xs.get(idx), ts.get(idx)) else {
                 continue; // unreachable: idx < n
@@ -246,24 +335,9 @@ pub fn mean_loss<S: Scalar, const D: usize, M: Model<S, D>, L: Loss<S>>(
     require_nonempty("samples", xs.len())?;
     require_len("targets", xs.len(), ts.len())?;
     let mut sum = S::ZERO;
-    // Samples are evaluated a few at a time, side by side, and their losses added in order.
-    let mut batches = xs.chunks_exact(SAMPLES_AT_ONCE);
-    let mut targets = ts.chunks_exact(SAMPLES_AT_ONCE);
-    for (batch, t) in batches.by_ref().zip(targets.by_ref()) {
-        if let Ok(batch) = <&[[S; D]; SAMPLES_AT_ONCE]>::try_from(batch) {
-            for (y, t) in model.predict_many(batch).into_iter().zip(t) {
-                sum += loss.value(y, *t);
-            }
-        }
-    }
-    for (x, t) in batches.remainder().iter().zip(targets.remainder()) {
-        sum += loss.value(model.predict(x), *t);
-    }
+    for_each_output(model, xs, ts, |y, t| sum += loss.value(y, t));
     Ok(sum / S::from_usize(xs.len()))
 }
-
-/// How many samples [`mean_loss`] evaluates side by side.
-const SAMPLES_AT_ONCE: usize = 8;
 
 /// The fraction of samples with `sign(f(x)) == label` (labels ±1; an output 0 or NaN is wrong).
 ///
@@ -275,13 +349,42 @@ pub fn accuracy<S: Scalar, const D: usize, M: Model<S, D>>(
 ) -> Result<S, Error> {
     require_nonempty("samples", xs.len())?;
     require_len("labels", xs.len(), labels.len())?;
-    let correct = xs
-        .iter()
-        .zip(labels)
-        .filter(|(x, label)| model.predict(x).sign() == **label)
-        .count();
+    let mut correct = 0_usize;
+    for_each_output(model, xs, labels, |y, label| {
+        if y.sign() == label {
+            correct += 1;
+        }
+    });
     Ok(S::from_usize(correct) / S::from_usize(xs.len()))
 }
+
+/// Call `visit(f(xₙ), tₙ)` for each sample in order (pairs beyond the shorter slice are
+/// left out).
+///
+/// Samples are evaluated [`SAMPLES_AT_ONCE`] side by side with
+/// [`predict_many`](Model::predict_many), the same bits as `predict`, the rest one by one.
+fn for_each_output<S: Scalar, const D: usize, M: Model<S, D>>(
+    model: &mut M,
+    xs: &[[S; D]],
+    ts: &[S],
+    mut visit: impl FnMut(S, S),
+) {
+    let mut batches = xs.chunks_exact(SAMPLES_AT_ONCE);
+    let mut targets = ts.chunks_exact(SAMPLES_AT_ONCE);
+    for (batch, t) in batches.by_ref().zip(targets.by_ref()) {
+        if let Ok(batch) = <&[[S; D]; SAMPLES_AT_ONCE]>::try_from(batch) {
+            for (y, t) in model.predict_many(batch).into_iter().zip(t) {
+                visit(y, *t);
+            }
+        }
+    }
+    for (x, t) in batches.remainder().iter().zip(targets.remainder()) {
+        visit(model.predict(x), *t);
+    }
+}
+
+/// How many samples [`for_each_output`] evaluates side by side.
+const SAMPLES_AT_ONCE: usize = 8;
 
 #[cfg(test)]
 mod tests {
@@ -508,6 +611,173 @@ mod tests {
             })
         );
         assert_eq!(xs, [[0.5, 0.5]]);
+    }
+
+    /// The parameters of a model, in order (at most the deep net's 4 481).
+    type Copy<S> = heapless::Vec<S, 4481>;
+
+    /// A recorder that copies the parameters at each record, and fails at `fail_at`.
+    struct Copies<S> {
+        seen: heapless::Vec<(usize, u64, Copy<S>), 8>,
+        fail_at: Option<usize>,
+    }
+
+    impl<S> Copies<S> {
+        fn failing_at(fail_at: Option<usize>) -> Self {
+            Self {
+                seen: heapless::Vec::new(),
+                fail_at,
+            }
+        }
+    }
+
+    impl<S: Scalar, const D: usize> Recorder<S, D> for Copies<S> {
+        fn record<M: Model<S, D>>(
+            &mut self,
+            slot: usize,
+            iteration: u64,
+            model: &mut M,
+        ) -> Result<(), Error> {
+            let copy = (slot, iteration, params(model));
+            assert!(self.seen.push(copy).is_ok(), "more records than expected");
+            match self.fail_at {
+                Some(at) if at == slot => Err(Error::Empty { what: "recorder" }),
+                _ => Ok(()),
+            }
+        }
+    }
+
+    fn params<S: Scalar, P: Params<S>>(p: &P) -> Copy<S> {
+        (0..p.param_count()).filter_map(|i| p.param(i)).collect()
+    }
+
+    /// Each record's copy is the net trained for as many iterations by `train`, and the run
+    /// ends where `train`'s does, for a net that trains on its column view and one that does not.
+    fn records_see_the_net_as_trained_so_far<M>(seed: u64)
+    where
+        M: Model<f32, 2> + RandomInit + Clone + PartialEq + core::fmt::Debug,
+    {
+        let (xs, ts) = blobs::<f32>();
+        let start = M::random(&mut RandomStream::new(seed));
+        let opt = Sgd {
+            record_every: 7,
+            ..sgd::<f32>(0.01, 40)
+        };
+        let mut net = start.clone();
+        let mut copies = Copies::failing_at(None);
+        let summary = opt
+            .train_with(&mut net, &SquaredLoss, &xs, &ts, &mut copies)
+            .unwrap();
+        let mut plain = start.clone();
+        let mut history = [0.0; 6];
+        assert_eq!(
+            opt.train(&mut plain, &SquaredLoss, &xs, &ts, &mut history),
+            Ok(summary)
+        );
+        assert_eq!(net, plain);
+        assert_eq!(copies.seen.len(), 6);
+        for (k, (slot, iteration, copy)) in copies.seen.iter().enumerate() {
+            assert_eq!((*slot, *iteration), (k, 7 * k as u64));
+            let mut so_far = start.clone();
+            if *iteration > 0 {
+                let opt = Sgd {
+                    iterations: *iteration,
+                    ..opt
+                };
+                opt.train(&mut so_far, &SquaredLoss, &xs, &ts, &mut history)
+                    .unwrap();
+            }
+            assert_eq!(copy, &params(&so_far), "record {k}");
+            assert_eq!(
+                history[k],
+                mean_loss(&mut so_far, &SquaredLoss, &xs, &ts).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_recorder_sees_the_net_as_trained_so_far() {
+        records_see_the_net_as_trained_so_far::<DeepRelu<f32>>(3);
+        records_see_the_net_as_trained_so_far::<Mlp2551<f32>>(4);
+    }
+
+    #[test]
+    fn a_recorders_error_stops_the_run_before_that_step() {
+        let (xs, ts) = blobs::<f64>();
+        let start = DeepRelu::<f64>::random(&mut RandomStream::new(5));
+        let opt = Sgd {
+            record_every: 3,
+            ..sgd::<f64>(0.01, 20)
+        };
+        let mut net = start.clone();
+        let mut copies = Copies::failing_at(Some(2));
+        assert_eq!(
+            opt.train_with(&mut net, &SquaredLoss, &xs, &ts, &mut copies),
+            Err(Error::Empty { what: "recorder" })
+        );
+        assert_eq!(copies.seen.len(), 3);
+        let mut six = start.clone();
+        let mut history = [0.0; 2];
+        Sgd {
+            iterations: 6,
+            ..opt
+        }
+        .train(&mut six, &SquaredLoss, &xs, &ts, &mut history)
+        .unwrap();
+        assert_eq!(params(&net), params(&six));
+        assert_eq!(copies.seen[2].2, params(&six));
+    }
+
+    #[test]
+    fn train_with_checks_the_settings_and_data_first() {
+        let (xs, ts) = blobs::<f64>();
+        let mut net = Mlp2551::<f64>::random(&mut RandomStream::new(6));
+        let before = net.clone();
+        let mut copies = Copies::failing_at(None);
+        let zero = Sgd {
+            iterations: 0,
+            ..sgd::<f64>(0.1, 10)
+        };
+        assert!(matches!(
+            zero.train_with(&mut net, &SquaredLoss, &xs, &ts, &mut copies),
+            Err(Error::InvalidHyperparameter {
+                name: "iterations",
+                ..
+            })
+        ));
+        assert_eq!(
+            sgd::<f64>(0.1, 10).train_with(&mut net, &SquaredLoss, &xs, &ts[1..], &mut copies),
+            Err(Error::LengthMismatch {
+                what: "targets",
+                expected: N,
+                actual: N - 1
+            })
+        );
+        assert!(copies.seen.is_empty());
+        assert_eq!(net, before);
+    }
+
+    #[test]
+    fn accuracy_side_by_side_counts_what_predict_gets_right() {
+        // Whole batches of eight, batches with samples left over, and fewer than eight,
+        // against a count one by one, for an untrained net that gets some right.
+        let (xs, ts) = blobs::<f64>();
+        let mut net = Mlp2551::<f64>::random(&mut RandomStream::new(11));
+        let right_of = |net: &mut Mlp2551<f64>, n: usize| {
+            (0..n)
+                .filter(|&i| net.predict(&xs[i]).sign() == ts[i])
+                .count()
+        };
+        let all = right_of(&mut net, N);
+        assert!(all > 0 && all < N, "{all} of {N}");
+        for n in [1, 7, 8, 9, 16, 37, N - 1, N] {
+            let right = right_of(&mut net, n);
+            assert_eq!(
+                accuracy(&mut net, &xs[..n], &ts[..n]),
+                Ok(right as f64 / n as f64),
+                "n = {n}"
+            );
+        }
     }
 
     #[cfg(feature = "serde")]

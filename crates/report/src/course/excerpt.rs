@@ -259,7 +259,7 @@ mod tests {
         assert!(
             function("sgd", "Sgd::train")
                 .unwrap()
-                .contains("model.with_fast_model(Steps {")
+                .contains("let mut recorder = LossHistory {")
         );
         assert!(
             function("model", "Params::sgd_step")
