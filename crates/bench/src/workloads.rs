@@ -299,8 +299,8 @@ fn deep_relu_run<S: Scalar>(set: &Settings) -> Result<Run, Error> {
 
 /// FLOPs of the course's main experiments (workload 7), counted from the settings: lesson 1's
 /// Rprop runs and loss surfaces on both datasets, lesson 2's SGD runs and the two nets' loss
-/// records, and the nets' evaluations after training (dead units, outputs, loss, accuracy,
-/// the output plane). Gradient checks, gradient descent and the small split/join checks are
+/// records, and the nets' evaluations after training (dead units, outputs, accuracy, the
+/// output plane; their final loss is training's own, counted in `flops::train`). Gradient checks, gradient descent and the small split/join checks are
 /// left out (under 1% together), so this is a lower bound.
 fn course_flops(config: &unrolled_report::Config, set: &Settings) -> f64 {
     let (l1, l2) = (&config.rnn, &config.backprop);
@@ -324,7 +324,6 @@ fn course_flops(config: &unrolled_report::Config, set: &Settings) -> f64 {
     let net = |layers: flops::Layers, s: &Sgd<f64>| {
         flops::train(layers, s.iterations, s.record_every, n)
             + (3 * n + plane) as f64 * flops::forward(layers)
-            + flops::mean_loss(layers, n)
     };
     let backprop = linear(&set.linear)
         + linear(&hinge)

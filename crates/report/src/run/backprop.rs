@@ -13,8 +13,8 @@ use unrolled::gradcheck::check_model;
 use unrolled::rnn::Grid;
 use unrolled::{
     DeepRelu, Dense, Error as CoreError, HingeLoss, Layer, LinearModel, Loss, Mlp2551, Model,
-    Params, RandomInit, RandomStream, Relu, Sgd, SquaredLoss, TwoBranchNet, accuracy, datasets,
-    dead_relu_units, mean_loss,
+    Params, RandomInit, RandomStream, Recorder, Relu, Sgd, SquaredLoss, TwoBranchNet, accuracy,
+    datasets, dead_relu_units, mean_loss,
 };
 
 /// Every lesson 2 experiment.
@@ -171,6 +171,10 @@ fn sign(y: f64) -> i8 {
 }
 
 /// Train a net from seeded standard normal weights with the squared loss; a blow-up is a result.
+///
+/// The same numbers as [`Sgd::train`] with its loss history, which the tests check: the loss
+/// records are computed on a second thread, from copies of the net taken at each record
+/// point ([`Copies`]), while the training goes on.
 fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
     lesson: &BackpropConfig,
     c: &NetConfig,
@@ -181,16 +185,43 @@ fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
 ) -> Result<NetRun, CoreError> {
     let mut net = M::random(&mut RandomStream::new(c.init_seed));
     let sgd = c.sgd;
-    let mut loss_history = vec![0.0; sgd.history_len()];
-    let stopped = match sgd.train(&mut net, &SquaredLoss, xs, ts, &mut loss_history) {
-        Ok(_) => None,
+    let (trained, records) = std::thread::scope(|scope| {
+        let (send, copies_made) = std::sync::mpsc::channel();
+        let records = scope.spawn(move || loss_records(copies_made.iter(), xs, ts));
+        let mut copies = Copies {
+            net: net.clone(),
+            send,
+        };
+        let trained = sgd.train_with(&mut net, &SquaredLoss, xs, ts, &mut copies);
+        drop(copies); // The last copy is sent: the records' loop ends.
+        (trained, crate::threads::join(records))
+    });
+    let Records {
+        mut loss_history,
+        not_finite,
+    } = records;
+    // What `train` would have returned. Records are taken before the step of their
+    // iteration, and none after the run stopped: a loss that is not finite stops it there.
+    let trained = match not_finite {
+        Some((slot, then)) => {
+            net = then; // the net as it was at that record
+            Err(CoreError::NonFinite {
+                what: "loss",
+                iteration: record_iteration(&sgd, slot),
+            })
+        }
+        None => trained,
+    };
+    let (stopped, final_loss) = match trained {
+        Ok(summary) => (None, Some(summary.final_loss)),
         Err(e @ CoreError::NonFinite { iteration, .. }) => {
             let written = iteration.div_ceil(sgd.record_every);
             loss_history.truncate(usize::try_from(written).unwrap_or(usize::MAX));
-            Some(Stopped {
+            let stopped = Stopped {
                 iteration,
                 reason: e.to_string(),
-            })
+            };
+            (Some(stopped), None)
         }
         Err(e) => return Err(e),
     };
@@ -199,7 +230,7 @@ fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
     let (output, evaluated) = std::thread::scope(|scope| {
         let mut copy = net.clone();
         let output = scope.spawn(move || output_grid(&mut copy, plane));
-        let evaluated = evaluate(&mut net, xs, ts);
+        let evaluated = evaluate(&mut net, xs, ts, final_loss);
         (crate::threads::join(output), evaluated)
     });
     let e = evaluated?;
@@ -218,6 +249,72 @@ fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
     })
 }
 
+/// The iteration before whose step record `slot` is taken: `slot · record_every`.
+fn record_iteration(sgd: &Sgd<f64>, slot: usize) -> u64 {
+    u64::try_from(slot)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(sgd.record_every)
+}
+
+/// The recorder of [`net_run`]: at each record point, a copy of the net (`net`, a net of the
+/// same type, with the weights of the one in training) is sent away with its slot.
+struct Copies<M> {
+    net: M,
+    send: std::sync::mpsc::Sender<(usize, M)>,
+}
+
+impl<M: Params<f64> + Clone> Recorder<f64, 2> for Copies<M> {
+    fn record<V: Model<f64, 2>>(
+        &mut self,
+        slot: usize,
+        _iteration: u64,
+        model: &mut V,
+    ) -> Result<(), CoreError> {
+        let mut copy = self.net.clone();
+        for i in 0..model.param_count() {
+            if let Some(w) = model.param(i) {
+                copy.set_param(i, w);
+            }
+        }
+        // Gone only if the records' thread is (it panicked): that panic is told on joining.
+        let _ = self.send.send((slot, copy));
+        Ok(())
+    }
+}
+
+/// The loss records of a run, from the copies [`Copies`] sent.
+struct Records<M> {
+    /// The mean loss of each copy, in slot order, up to the first that is not finite.
+    loss_history: Vec<f64>,
+    /// That first copy, with its slot.
+    not_finite: Option<(usize, M)>,
+}
+
+/// The mean squared loss over `xs` of each copy, in the order sent (the slots' order),
+/// until one is not finite.
+fn loss_records<M: Model<f64, 2>>(
+    copies: impl Iterator<Item = (usize, M)>,
+    xs: &[[f64; 2]],
+    ts: &[f64],
+) -> Records<M> {
+    let mut loss_history = Vec::new();
+    for (slot, mut copy) in copies {
+        match mean_loss(&mut copy, &SquaredLoss, xs, ts) {
+            Ok(loss) if loss.is_finite() => loss_history.push(loss),
+            _ => {
+                return Records {
+                    loss_history,
+                    not_finite: Some((slot, copy)),
+                };
+            }
+        }
+    }
+    Records {
+        loss_history,
+        not_finite: None,
+    }
+}
+
 /// A trained net on the data: which ReLU units fire, its outputs, loss and accuracy.
 struct Evaluation {
     alive: Vec<bool>,
@@ -227,19 +324,25 @@ struct Evaluation {
     accuracy: f64,
 }
 
-/// Evaluate `net` on the samples `xs` with targets `ts`.
+/// Evaluate `net` on the samples `xs` with targets `ts`; `final_loss` is its mean loss over
+/// them if known (training's summary has it), else it is computed.
 fn evaluate<M: Layer<f64, 2, 1>>(
     net: &mut M,
     xs: &[[f64; 2]],
     ts: &[f64],
+    final_loss: Option<f64>,
 ) -> Result<Evaluation, CoreError> {
     let mut alive = vec![false; net.relu_units()];
     let dead_units = dead_relu_units(net, xs, &mut alive)?;
+    let final_loss = match final_loss {
+        Some(loss) => loss,
+        None => mean_loss(net, &SquaredLoss, xs, ts)?,
+    };
     Ok(Evaluation {
         dead_units,
         alive,
         outputs: predictions(net, xs),
-        final_loss: mean_loss(net, &SquaredLoss, xs, ts)?,
+        final_loss,
         accuracy: accuracy(net, xs, ts)?,
     })
 }
@@ -414,6 +517,112 @@ mod tests {
             .collect();
         assert_eq!(side_by_side, one_by_one);
         assert!(predictions(&mut net, &[]).is_empty());
+    }
+
+    /// What `net_run` computes, the plain way: `Sgd::train` with its history buffer, then
+    /// every number of the evaluation on the net itself, one after another.
+    fn net_run_in_line<M: Layer<f64, 2, 1> + RandomInit + Clone>(
+        lesson: &BackpropConfig,
+        c: &NetConfig,
+        xs: &[[f64; 2]],
+        ts: &[f64],
+        plane: &PlaneGrid,
+    ) -> Result<NetRun, CoreError> {
+        let mut net = M::random(&mut RandomStream::new(c.init_seed));
+        let mut loss_history = vec![0.0; c.sgd.history_len()];
+        let stopped = match c
+            .sgd
+            .train(&mut net, &SquaredLoss, xs, ts, &mut loss_history)
+        {
+            Ok(_) => None,
+            Err(e @ CoreError::NonFinite { iteration, .. }) => {
+                let written = iteration.div_ceil(c.sgd.record_every);
+                loss_history.truncate(written as usize);
+                Some(Stopped {
+                    iteration,
+                    reason: e.to_string(),
+                })
+            }
+            Err(e) => return Err(e),
+        };
+        let mut alive = vec![false; net.relu_units()];
+        let dead_units = dead_relu_units(&mut net, xs, &mut alive)?;
+        let outputs: Vec<f64> = xs.iter().map(|x| net.predict(x)).collect();
+        Ok(NetRun {
+            settings: *c,
+            layers: vec![],
+            loss_history,
+            final_loss: mean_loss(&mut net, &SquaredLoss, xs, ts)?,
+            accuracy: accuracy(&mut net, xs, ts)?,
+            stopped,
+            relu_units: alive.len(),
+            dead_units,
+            alive,
+            histogram: histogram(&outputs, lesson.histogram_bins),
+            output: output_grid(&mut net, plane),
+        })
+    }
+
+    /// `net_run` against [`net_run_in_line`] for a net type, over step sizes from the
+    /// course's to ones that blow up, and record intervals from every step to a few; returns
+    /// the reasons the runs stopped for.
+    fn records_beside_training_change_nothing<M>(layers: Vec<usize>) -> Vec<String>
+    where
+        M: Layer<f64, 2, 1> + RandomInit + Clone + Send,
+    {
+        let config = Config::course().unwrap().backprop;
+        let (mut xs, mut ts) = (vec![[0.0; 2]; 200], vec![0.0; 200]);
+        datasets::gaussian_blobs(config.data_seed, &mut xs, &mut ts).unwrap();
+        let plane = PlaneGrid {
+            range: config.plane,
+            points: 9,
+        };
+        let mut reasons = Vec::new();
+        for learning_rate in [0.01, 0.3, 3.0, 1e3, 1e30, 1e150] {
+            for record_every in [1, 7, 50] {
+                let c = NetConfig {
+                    init_seed: 4,
+                    sgd: Sgd {
+                        learning_rate,
+                        iterations: 120,
+                        seed: 5,
+                        record_every,
+                    },
+                };
+                let fast = net_run::<M>(&config, &c, layers.clone(), &xs, &ts, &plane);
+                let plain = net_run_in_line::<M>(&config, &c, &xs, &ts, &plane).map(|run| NetRun {
+                    layers: layers.clone(),
+                    ..run
+                });
+                // Debug shows every bit of a finite f64, and NaN as NaN.
+                let shown = format!("{fast:?}");
+                assert_eq!(
+                    shown,
+                    format!("{plain:?}"),
+                    "η = {learning_rate}, every {record_every}"
+                );
+                if let Ok(NetRun {
+                    stopped: Some(stopped),
+                    ..
+                }) = fast
+                {
+                    reasons.push(stopped.reason);
+                }
+            }
+        }
+        reasons
+    }
+
+    #[test]
+    fn loss_records_beside_the_training_are_the_records_of_train() {
+        for reasons in [
+            records_beside_training_change_nothing::<Mlp2551<f64>>(vec![2, 5, 5, 1]),
+            records_beside_training_change_nothing::<DeepRelu<f64>>(vec![2, 10, 100, 30, 10, 1]),
+        ] {
+            // Both ways a run stops are among the cases: at a loss record, and at a step.
+            assert!(reasons.iter().any(|r| r.contains("loss")), "{reasons:?}");
+            assert!(reasons.iter().any(|r| !r.contains("loss")), "{reasons:?}");
+        }
     }
 
     #[test]
