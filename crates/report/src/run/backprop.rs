@@ -13,8 +13,8 @@ use unrolled::gradcheck::check_model;
 use unrolled::rnn::Grid;
 use unrolled::{
     DeepRelu, Dense, Error as CoreError, HingeLoss, Layer, LinearModel, Loss, Mlp2551, Model,
-    Params, RandomInit, RandomStream, Recorder, Relu, Sgd, SquaredLoss, TwoBranchNet, accuracy,
-    datasets, dead_relu_units, mean_loss,
+    Params, RandomInit, RandomStream, Recorder, Relu, Sgd, SgdSummary, SquaredLoss, TwoBranchNet,
+    accuracy, datasets, dead_relu_units, mean_loss,
 };
 
 /// Every lesson 2 experiment.
@@ -76,7 +76,8 @@ pub fn run_then(
                 optimise_data_run(&config.optimise_data, &mut classifier, xs, ts)
             })?;
             let mlp = progress.time("backprop.mlp", || {
-                net_run::<Mlp2551<f64>>(config, &config.mlp, vec![2, 5, 5, 1], xs, ts, &plane)
+                let layers = vec![2, 5, 5, 1];
+                net_run::<Mlp2551<f64>>(config, &config.mlp, layers, xs, ts, &plane)
             })?;
             Ok((squared, hinge, data_classifier, optimise_data, mlp))
         })();
@@ -172,9 +173,8 @@ fn sign(y: f64) -> i8 {
 
 /// Train a net from seeded standard normal weights with the squared loss; a blow-up is a result.
 ///
-/// The same numbers as [`Sgd::train`] with its loss history, which the tests check: the loss
-/// records are computed on a second thread, from copies of the net taken at each record
-/// point ([`Copies`]), while the training goes on.
+/// The loss records are computed beside the training ([`train_with_records_beside`]): the
+/// same numbers as [`Sgd::train`], which the tests check.
 fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
     lesson: &BackpropConfig,
     c: &NetConfig,
@@ -185,33 +185,7 @@ fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
 ) -> Result<NetRun, CoreError> {
     let mut net = M::random(&mut RandomStream::new(c.init_seed));
     let sgd = c.sgd;
-    let (trained, records) = std::thread::scope(|scope| {
-        let (send, copies_made) = std::sync::mpsc::channel();
-        let records = scope.spawn(move || loss_records(copies_made.iter(), xs, ts));
-        let mut copies = Copies {
-            net: net.clone(),
-            send,
-        };
-        let trained = sgd.train_with(&mut net, &SquaredLoss, xs, ts, &mut copies);
-        drop(copies); // The last copy is sent: the records' loop ends.
-        (trained, crate::threads::join(records))
-    });
-    let Records {
-        mut loss_history,
-        not_finite,
-    } = records;
-    // What `train` would have returned. Records are taken before the step of their
-    // iteration, and none after the run stopped: a loss that is not finite stops it there.
-    let trained = match not_finite {
-        Some((slot, then)) => {
-            net = then; // the net as it was at that record
-            Err(CoreError::NonFinite {
-                what: "loss",
-                iteration: record_iteration(&sgd, slot),
-            })
-        }
-        None => trained,
-    };
+    let (trained, mut loss_history) = train_with_records_beside(&sgd, &mut net, xs, ts);
     let (stopped, final_loss) = match trained {
         Ok(summary) => (None, Some(summary.final_loss)),
         Err(e @ CoreError::NonFinite { iteration, .. }) => {
@@ -247,6 +221,40 @@ fn net_run<M: Layer<f64, 2, 1> + RandomInit + Clone + Send>(
         histogram: histogram(&e.outputs, lesson.histogram_bins),
         output,
     })
+}
+
+/// [`Sgd::train`] on `net` and its loss history, the records computed on a second thread from
+/// copies of the net taken at each record point ([`Copies`]) while the training goes on.
+fn train_with_records_beside<M: Layer<f64, 2, 1> + Clone + Send>(
+    sgd: &Sgd<f64>,
+    net: &mut M,
+    xs: &[[f64; 2]],
+    ts: &[f64],
+) -> (Result<SgdSummary<f64>, CoreError>, Vec<f64>) {
+    let (trained, records) = std::thread::scope(|scope| {
+        let (send, copies_made) = std::sync::mpsc::channel();
+        let records = scope.spawn(move || loss_records(copies_made.iter(), xs, ts));
+        let mut copies = Copies {
+            net: net.clone(),
+            send,
+        };
+        let trained = sgd.train_with(net, &SquaredLoss, xs, ts, &mut copies);
+        drop(copies); // The last copy is sent: the records' loop ends.
+        (trained, crate::threads::join(records))
+    });
+    // What `train` would have returned. Records are taken before the step of their
+    // iteration, and none after the run stopped: a loss that is not finite stops it there.
+    match records.not_finite {
+        Some((slot, then)) => {
+            *net = then; // the net as it was at that record
+            let stop = CoreError::NonFinite {
+                what: "loss",
+                iteration: record_iteration(sgd, slot),
+            };
+            (Err(stop), records.loss_history)
+        }
+        None => (trained, records.loss_history),
+    }
 }
 
 /// The iteration before whose step record `slot` is taken: `slot · record_every`.
@@ -601,6 +609,25 @@ mod tests {
                     format!("{plain:?}"),
                     "η = {learning_rate}, every {record_every}"
                 );
+                // The nets themselves, and the records before the run's own truncation.
+                let start = M::random(&mut RandomStream::new(c.init_seed));
+                let (mut beside, mut in_line) = (start.clone(), start);
+                let (trained, history) = train_with_records_beside(&c.sgd, &mut beside, &xs, &ts);
+                let mut full = vec![0.0; c.sgd.history_len()];
+                let expected = c.sgd.train(&mut in_line, &SquaredLoss, &xs, &ts, &mut full);
+                assert_eq!(trained, expected);
+                let params = |net: &M| {
+                    (0..net.param_count())
+                        .map(|i| net.param(i))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    format!("{:?}", params(&beside)),
+                    format!("{:?}", params(&in_line))
+                );
+                let (written, unwritten) = full.split_at(history.len());
+                assert_eq!(history, written);
+                assert!(unwritten.iter().all(|l| *l == 0.0), "{unwritten:?}");
                 if let Ok(NetRun {
                     stopped: Some(stopped),
                     ..
