@@ -904,11 +904,20 @@ pub fn write_course(
     lesson1: Option<&course::Figures>,
     templates: Option<&Path>,
 ) -> Result<Rendered, Error> {
-    let text = json::to_string(results)
-        .map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;
-    // Everything is drawn in memory first; then each file is one write, so a fault can strike
-    // between any two of them.
-    let (rendered, pages) = course::draw_with(results, lesson1, templates, text.len())?;
+    // Everything is drawn in memory first (`results.json` serialized beside the pages); then
+    // each file is one write, so a fault can strike between any two of them.
+    let (text, drawn) = std::thread::scope(|scope| {
+        let text = scope.spawn(|| json::to_string(results));
+        let drawn = course::draw_with(results, lesson1, templates, 0);
+        (crate::threads::join(text), drawn)
+    });
+    let text = text.map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;
+    let (rendered, pages) = drawn?;
+    let rendered = course::Rendered {
+        other_files: text.len(),
+        ..rendered
+    }
+    .within_budget()?;
     for (name, bytes) in std::iter::once((RESULTS_FILE, text.as_str()))
         .chain(pages.iter().map(|(page, html)| (*page, html.as_str())))
     {

@@ -47,6 +47,18 @@ impl Rendered {
         self.pages.iter().map(|p| p.1).sum::<usize>() + self.other_files
     }
 
+    /// `self` if the whole folder ([`total`](Self::total)) is within [`TOTAL_BUDGET`], else a
+    /// budget error.
+    pub fn within_budget(self) -> Result<Self, Error> {
+        if self.total() > TOTAL_BUDGET {
+            return Err(Error::budget(format!(
+                "the course folder is {} bytes, over the {TOTAL_BUDGET}-byte budget",
+                self.total()
+            )));
+        }
+        Ok(self)
+    }
+
     /// A short table of the sizes against the budgets.
     pub fn summary(&self) -> String {
         let mut s = String::new();
@@ -203,13 +215,16 @@ pub fn draw_with(
     templates: Option<&Path>,
     other_files: usize,
 ) -> Result<(Rendered, Pages), Error> {
-    let value = serde_json::to_value(results)
-        .map_err(|e| Error::render(format!("serializing results: {e}")))?;
     // The figures are drawn while the pages are rendered around their places and the math
-    // font is cut to the pages' equations; then the figures go into their places.
+    // font is cut to the pages' equations; then the figures go into their places. The
+    // templates are read (and their TeX made MathML) while the results are serialized.
     let (figures, pages) = std::thread::scope(|scope| {
         let figures = scope.spawn(|| catalogue::figures_with(results, lesson1));
-        let pages = pages_with_font(&value, templates);
+        let env = scope.spawn(|| pages::environment_from(templates));
+        let value = serde_json::to_value(results)
+            .map_err(|e| Error::render(format!("serializing results: {e}")));
+        let env = crate::threads::join(env);
+        let pages = value.and_then(|value| pages_with_font(env?, &value));
         (crate::threads::join(figures), pages)
     });
     let figures = figures?;
@@ -246,22 +261,16 @@ pub fn draw_with(
         rendered.pages.push((page.to_string(), html.len()));
         finished.push((page, html));
     }
-    if rendered.total() > TOTAL_BUDGET {
-        return Err(Error::budget(format!(
-            "the course folder is {} bytes, over the {TOTAL_BUDGET}-byte budget",
-            rendered.total()
-        )));
-    }
-    Ok((rendered, finished))
+    Ok((rendered.within_budget()?, finished))
 }
 
-/// Every page rendered from the serialized results `value` with figure slots in place of the
-/// figures, and the math font (WOFF) cut to the characters of all their equations.
+/// Every page rendered by `env` (see [`pages::environment_from`]) from the serialized results
+/// `value`, with figure slots in place of the figures, and the math font (WOFF) cut to the
+/// characters of all their equations.
 fn pages_with_font(
+    env: minijinja::Environment<'static>,
     value: &serde_json::Value,
-    templates: Option<&Path>,
 ) -> Result<(Pages, Vec<u8>), Error> {
-    let env = pages::environment_from(templates)?;
     let r = minijinja::Value::from_serialize(value);
     let mut html_pages = Vec::new();
     for (page, _) in pages::PAGES {
@@ -308,6 +317,21 @@ mod tests {
             })
             .collect();
         (rendered, pages)
+    }
+
+    #[test]
+    fn the_folders_budget_counts_the_pages_and_the_other_files() {
+        let folder = |other_files| Rendered {
+            pages: vec![("a.html".into(), TOTAL_BUDGET - 100), ("b.html".into(), 90)],
+            other_files,
+            ..Rendered::default()
+        };
+        assert_eq!(folder(10).within_budget().unwrap().total(), TOTAL_BUDGET);
+        let error = folder(11).within_budget().unwrap_err().to_string();
+        assert!(
+            error.contains(&format!("{} bytes, over the", TOTAL_BUDGET + 1)),
+            "{error}"
+        );
     }
 
     #[test]
