@@ -943,6 +943,30 @@ mod tests {
         dir
     }
 
+    #[test]
+    fn the_course_written_counts_results_json_in_its_sizes() {
+        let dir = scratch("course-sizes");
+        let config = crate::Config::course().unwrap();
+        let results = crate::run(&config).unwrap();
+        let rendered = write_course(&mut RealFs, &dir, &results, None, None).unwrap();
+        let written = std::fs::metadata(dir.join(RESULTS_FILE)).unwrap().len();
+        assert!(written > 1000, "{written}");
+        assert_eq!(rendered.other_files as u64, written);
+        let pages: u64 = rendered
+            .pages
+            .iter()
+            .map(|(page, size)| {
+                assert_eq!(
+                    std::fs::metadata(dir.join(page)).unwrap().len(),
+                    *size as u64
+                );
+                *size as u64
+            })
+            .sum();
+        assert_eq!(rendered.total() as u64, pages + written);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// Claim `out` and write one file `name` = `text` into it; the notices.
     fn write_one(out: &Path, name: &str, text: &str) -> Result<Vec<String>, Error> {
         let mut notes = Vec::new();
