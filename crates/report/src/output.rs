@@ -908,7 +908,7 @@ pub fn write_course(
     // each file is one write, so a fault can strike between any two of them.
     let (text, drawn) = std::thread::scope(|scope| {
         let text = scope.spawn(|| json::to_string(results));
-        let drawn = course::draw_with(results, lesson1, templates, 0);
+        let drawn = course::draw_with(results, lesson1, templates);
         (crate::threads::join(text), drawn)
     });
     let text = text.map_err(|e| Error::render(format!("cannot serialize the results: {e}")))?;

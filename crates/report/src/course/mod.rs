@@ -204,16 +204,22 @@ pub fn draw(
     templates: Option<&Path>,
     other_files: usize,
 ) -> Result<(Rendered, Pages), Error> {
-    draw_with(results, None, templates, other_files)
+    let (rendered, pages) = draw_with(results, None, templates)?;
+    let rendered = Rendered {
+        other_files,
+        ..rendered
+    };
+    Ok((rendered.within_budget()?, pages))
 }
 
 /// [`draw`], with lesson 1's figures given if they were drawn ahead ([`lesson1_figures`] of
-/// `results.rnn`): then only lesson 2's are drawn here.
+/// `results.rnn`): then only lesson 2's are drawn here. Each figure and page is checked
+/// against its budget; the folder's total is the caller's to check
+/// ([`Rendered::within_budget`]) once it has set the size of the other files.
 pub fn draw_with(
     results: &Results,
     lesson1: Option<&Figures>,
     templates: Option<&Path>,
-    other_files: usize,
 ) -> Result<(Rendered, Pages), Error> {
     // The figures are drawn while the pages are rendered around their places and the math
     // font is cut to the pages' equations; then the figures go into their places. The
@@ -228,10 +234,7 @@ pub fn draw_with(
         (crate::threads::join(figures), pages)
     });
     let figures = figures?;
-    let mut rendered = Rendered {
-        other_files,
-        ..Rendered::default()
-    };
+    let mut rendered = Rendered::default();
     for (name, svg) in &figures {
         if svg.len() > FIGURE_BUDGET {
             return Err(Error::budget(format!(
@@ -261,7 +264,7 @@ pub fn draw_with(
         rendered.pages.push((page.to_string(), html.len()));
         finished.push((page, html));
     }
-    Ok((rendered.within_budget()?, finished))
+    Ok((rendered, finished))
 }
 
 /// Every page rendered by `env` (see [`pages::environment_from`]) from the serialized results
