@@ -62,13 +62,52 @@ fn ensure_venv(venv: &Path) -> Result<PathBuf, String> {
     }
 }
 
-/// `cargo xtask bench [harness options]`.
+/// The target features the harness is built with on this machine: `+avx2` where the CPU has
+/// AVX2 (the check runs here, on the machine that will run the harness) and `baseline` is not
+/// asked for, else none (the x86-64 baseline, 128-bit SSE2).
+///
+/// Never `+fma`: a fused multiply-add rounds once where `a·b + c` rounds twice, so it would
+/// move bits; without the feature the compiler cannot emit one. Wider vectors alone change no
+/// result (each lane is the same IEEE operation), which the harness checks by comparing the
+/// pages it writes with `reports/` byte for byte.
+fn target_features(baseline: bool) -> Option<&'static str> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if !baseline && std::arch::is_x86_feature_detected!("avx2") {
+            return Some("+avx2");
+        }
+    }
+    let _ = baseline;
+    None
+}
+
+/// `cargo xtask bench [--baseline] [harness options]`.
+///
+/// On a CPU with AVX2 the harness is built with it (see [`target_features`]), in a target
+/// folder of its own (`target/bench-avx2`), so the other builds stay as they are;
+/// `--baseline` builds it for the x86-64 baseline instead.
 pub fn bench(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let root = crate::workspace_root();
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let venv = target.join("bench-venv");
+    let baseline = args.iter().any(|a| a == "--baseline");
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "--baseline")
+        .cloned()
+        .collect();
+    let mut command = Command::new(&cargo);
+    if let Some(features) = target_features(baseline) {
+        eprintln!("xtask: this CPU has AVX2: the harness is built with {features} (no FMA)");
+        command
+            .env(
+                "CARGO_ENCODED_RUSTFLAGS",
+                format!("-Ctarget-feature={features}"),
+            )
+            .env("CARGO_TARGET_DIR", target.join("bench-avx2"));
+    }
     let mut harness: Vec<String> = ["run", "--release", "--quiet", "-p", "unrolled-bench", "--"]
         .map(String::from)
         .to_vec();
@@ -81,7 +120,6 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             eprintln!("xtask: warning: no Python with numpy ({e}); the numpy columns will read n/a")
         }
     }
-    harness.extend(args.iter().cloned());
-    let harness: Vec<&str> = harness.iter().map(String::as_str).collect();
-    run(&cargo, &harness)
+    harness.extend(args);
+    crate::run_command(command.args(&harness))
 }

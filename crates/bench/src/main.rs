@@ -354,6 +354,12 @@ fn real_main() -> Result<bool, String> {
 
     // Cross-check: the core's f64 answers against numpy's, on the same data.
     for row in &mut rows {
+        if let Some(check) = row.workload.after_rounds
+            && row.problems.is_empty()
+            && let Err(e) = check()
+        {
+            row.problems.push(e);
+        }
         if let (Some((rust, compare)), Some(np)) = (&row.workload.cross_check, &row.numpy_result) {
             if let Err(e) = compare(rust, np) {
                 row.problems.push(format!("results differ: {e}"));
@@ -497,7 +503,8 @@ fn print_table(rows: &[Row], m: &Machine, rounds: usize) {
         m.cpu, m.cores, m.load_start, m.load_end
     );
     println!(
-        "Peak of this build's vector multiply and add (no FMA), the best measured before and after the rounds: {:.1} GFLOP/s f64, {:.1} GFLOP/s f32.",
+        "Peak of this build's vector multiply and add ({}), the best measured before and after the rounds: {:.1} GFLOP/s f64, {:.1} GFLOP/s f32.",
+        peak::vectors(),
         m.peak.f64 / 1e9,
         m.peak.f32 / 1e9
     );
@@ -562,6 +569,8 @@ fn to_json(rows: &[Row], m: &Machine, rounds: usize) -> Value {
                     "loadavg_end": m.load_end},
         "peak": {"f64_flops_per_second": m.peak.f64, "f32_flops_per_second": m.peak.f32,
                  "kernel": "independent a*m and b+c chains in SIMD registers, this build's target, no FMA",
+                 "vectors": peak::vectors(),
+                 "vector_bits": peak::VECTOR_BITS,
                  "measured": "best of five 0.1 s runs before the rounds and five after"},
         "workloads": workloads,
     })

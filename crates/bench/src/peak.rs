@@ -2,16 +2,35 @@
 //!
 //! The kernel keeps six independent chains of vector multiplications (`a ← a·m`) and six of
 //! vector additions (`b ← b + c`) in registers: enough to cover both operations' latency on
-//! the two multiply and two add pipes of current x86 cores. The vectors are 128-bit SSE2, the
-//! widest this build's target (x86-64 baseline) lets the compiler use in the workloads; no
-//! fused multiply-add. One lane of one operation is one FLOP. Other architectures run the
-//! same chains as plain arrays and leave the vectorising to the compiler.
+//! the two multiply and two add pipes of current x86 cores. The vectors are the widest this
+//! build's target lets the compiler use in the workloads: 256-bit AVX when the build enables
+//! AVX2 (`cargo xtask bench` does on a CPU that has it), else 128-bit SSE2 (the x86-64
+//! baseline); never fused multiply-add. One lane of one operation is one FLOP. Other
+//! architectures run the same chains as plain arrays and leave the vectorising to the compiler.
 
 use std::hint::black_box;
 use std::time::Instant;
 
-/// `steps` steps of the chains in precision `f64` (`F64 = true`) or `f32`; a checksum.
-#[cfg(target_arch = "x86_64")]
+/// The vector width of the kernel and of the workloads' SIMD code in this build, in bits.
+pub const VECTOR_BITS: u32 = if cfg!(target_feature = "avx2") {
+    256
+} else if cfg!(target_arch = "x86_64") {
+    128
+} else {
+    0
+};
+
+/// What this build's vectors are, for the table and the JSON.
+pub fn vectors() -> &'static str {
+    match VECTOR_BITS {
+        256 => "256-bit AVX2, no FMA",
+        128 => "128-bit SSE2 (x86-64 baseline), no FMA",
+        _ => "the compiler's own (not x86-64), no FMA",
+    }
+}
+
+/// `steps` steps of the chains in precision `f64` (`f64_lanes`) or `f32`; a checksum.
+#[cfg(all(target_arch = "x86_64", not(target_feature = "avx2")))]
 #[allow(unsafe_code, unused_unsafe)]
 #[inline(never)]
 fn kernel(steps: u64, f64_lanes: bool) -> f64 {
@@ -51,6 +70,48 @@ fn kernel(steps: u64, f64_lanes: bool) -> f64 {
     }
 }
 
+/// The same chains in 256-bit AVX vectors, for builds that enable AVX2.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+#[allow(unsafe_code, unused_unsafe)]
+#[inline(never)]
+fn kernel(steps: u64, f64_lanes: bool) -> f64 {
+    use std::arch::x86_64::*;
+    macro_rules! chains {
+        ($set:ident, $mul:ident, $add:ident, $v:ty) => {{
+            // SAFETY: this function is compiled only when the build enables AVX2 (which implies
+            // AVX), so these intrinsics are available wherever the binary runs.
+            unsafe {
+                let m = $set(black_box(0.999_999_9) as _);
+                let c = $set(black_box(1e-7) as _);
+                let (mut a0, mut a1, mut a2, mut a3, mut a4, mut a5) = (m, m, m, m, m, m);
+                let (mut b0, mut b1, mut b2, mut b3, mut b4, mut b5) = (c, c, c, c, c, c);
+                for _ in 0..steps {
+                    a0 = $mul(a0, m);
+                    a1 = $mul(a1, m);
+                    a2 = $mul(a2, m);
+                    a3 = $mul(a3, m);
+                    a4 = $mul(a4, m);
+                    a5 = $mul(a5, m);
+                    b0 = $add(b0, c);
+                    b1 = $add(b1, c);
+                    b2 = $add(b2, c);
+                    b3 = $add(b3, c);
+                    b4 = $add(b4, c);
+                    b5 = $add(b5, c);
+                }
+                let all: [$v; 12] = [a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5];
+                black_box(all);
+                0.0
+            }
+        }};
+    }
+    if f64_lanes {
+        chains!(_mm256_set1_pd, _mm256_mul_pd, _mm256_add_pd, __m256d)
+    } else {
+        chains!(_mm256_set1_ps, _mm256_mul_ps, _mm256_add_ps, __m256)
+    }
+}
+
 /// The same chains as plain arrays, for other architectures.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(never)]
@@ -71,9 +132,10 @@ fn kernel(steps: u64, f64_lanes: bool) -> f64 {
 
 /// FLOP/s of the kernel: the best of `rounds` runs of about `seconds` each.
 ///
-/// Per step: 12 vector operations of 2 `f64` or 4 `f32` lanes.
+/// Per step: 12 vector operations of [`VECTOR_BITS`] / 64 `f64` or / 32 `f32` lanes.
 pub fn flops_per_second(f64_lanes: bool, rounds: usize, seconds: f64) -> f64 {
-    let lanes = if f64_lanes { 2.0 } else { 4.0 };
+    let bits = f64::from(VECTOR_BITS.max(128));
+    let lanes = if f64_lanes { bits / 64.0 } else { bits / 32.0 };
     let run = |steps: u64| {
         let start = Instant::now();
         black_box(kernel(steps, f64_lanes));
