@@ -270,19 +270,84 @@ pub fn draw_with(
 /// Every page rendered by `env` (see [`pages::environment_from`]) from the serialized results
 /// `value`, with figure slots in place of the figures, and the math font (WOFF) cut to the
 /// characters of all their equations.
+///
+/// The font is cut to the characters the templates lead one to expect
+/// ([`expected_math_chars`]) while the pages are rendered, and kept if the pages hold exactly
+/// those; else it is cut again to what they hold. Either way it is
+/// `font::subset_woff(&font::characters(&text))` of the pages' equations' text, to the byte.
 fn pages_with_font(
     env: minijinja::Environment<'static>,
     value: &serde_json::Value,
 ) -> Result<(Pages, Vec<u8>), Error> {
-    let r = minijinja::Value::from_serialize(value);
-    let mut html_pages = Vec::new();
-    for (page, _) in pages::PAGES {
-        html_pages.push((*page, pages::render_page(&env, page, &r)?));
+    let expected = expected_math_chars(&env);
+    std::thread::scope(|scope| {
+        let early = scope.spawn(|| {
+            let woff = font::subset_woff(&expected);
+            (expected, woff)
+        });
+        let r = minijinja::Value::from_serialize(value);
+        let mut html_pages = Vec::new();
+        for (page, _) in pages::PAGES {
+            html_pages.push((*page, pages::render_page(&env, page, &r)?));
+        }
+        // One math font for all pages, cut to the characters of every page's equations.
+        let text: String = html_pages.iter().map(|(_, html)| math_text(html)).collect();
+        let woff = math_font(&font::characters(&text), crate::threads::join(early))?;
+        Ok((html_pages, woff))
+    })
+}
+
+/// The math font for the characters `chars`: the font cut early, `(its characters, it)`, if
+/// it was cut to exactly `chars`, else `chars`' own subset (an early failure is not the
+/// answer's: the subset is cut again).
+fn math_font(
+    chars: &std::collections::BTreeSet<char>,
+    early: (std::collections::BTreeSet<char>, Result<Vec<u8>, String>),
+) -> Result<Vec<u8>, Error> {
+    match early {
+        (early_chars, Ok(woff)) if early_chars == *chars => Ok(woff),
+        _ => font::subset_woff(chars).map_err(Error::render),
     }
-    // One math font for all pages, cut to the characters of every page's equations.
-    let text: String = html_pages.iter().map(|(_, html)| math_text(html)).collect();
-    let woff = font::subset_woff(&font::characters(&text)).map_err(Error::render)?;
-    Ok((html_pages, woff))
+}
+
+/// The characters the pages' equations are expected to hold, from the templates in `env`
+/// alone: the text of each HTML template's `<math>` elements with its template tags
+/// (`{{ … }}`, `{% … %}`, `{# … #}`) left out, with their italic forms, and the ten digits,
+/// the decimal point and the minus sign the run's numbers are written with. A guess that lets
+/// the font be cut before the pages exist; [`pages_with_font`] checks it.
+fn expected_math_chars(env: &minijinja::Environment) -> std::collections::BTreeSet<char> {
+    let mut text: String = env
+        .templates()
+        .filter(|(name, _)| name.ends_with(".html"))
+        .map(|(_, template)| math_text(&without_template_tags(template.source())))
+        .collect();
+    text.push_str("0123456789.\u{2212}");
+    font::characters(&text)
+}
+
+/// `source` with every template tag (`{{ … }}`, `{% … %}`, `{# … #}`) left out; an unclosed
+/// tag runs to the end.
+fn without_template_tags(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(start) = rest.find('{') {
+        let close = match rest[start + 1..].chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            Some('#') => "#}",
+            _ => {
+                out.push_str(&rest[..=start]);
+                rest = &rest[start + 1..];
+                continue;
+            }
+        };
+        out.push_str(&rest[..start]);
+        rest = rest[start + 2..]
+            .find(close)
+            .map_or("", |end| &rest[start + 2 + end + 2..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -375,6 +440,42 @@ mod tests {
                 "{page}: every figure has a title"
             );
         }
+    }
+
+    #[test]
+    fn the_templates_lead_to_the_characters_of_the_course_s_equations() {
+        // So the course's font is the one cut before the pages are rendered.
+        let (_, pages) = render_into("course-font-guess");
+        let text: String = pages.values().map(|html| math_text(html)).collect();
+        let env = pages::environment_from(None).unwrap();
+        assert_eq!(expected_math_chars(&env), font::characters(&text));
+    }
+
+    #[test]
+    fn the_early_font_is_kept_only_for_the_same_characters() {
+        let chars = font::characters("x = 1");
+        let other = font::characters("y = 2");
+        let marker = || Ok(b"early".to_vec());
+        assert_eq!(
+            math_font(&chars, (chars.clone(), marker())).unwrap(),
+            b"early"
+        );
+        let own = font::subset_woff(&chars).unwrap();
+        assert_eq!(math_font(&chars, (other, marker())).unwrap(), own);
+        let failed = (chars.clone(), Err("no font".to_string()));
+        assert_eq!(math_font(&chars, failed).unwrap(), own);
+    }
+
+    #[test]
+    fn template_tags_are_left_out_of_the_text() {
+        assert_eq!(
+            without_template_tags("a {{ x | fixed(3) }}b{% if y %}c{% endif %}{# note #}d"),
+            "a bcd"
+        );
+        assert_eq!(without_template_tags("{a} {x}"), "{a} {x}");
+        assert_eq!(without_template_tags("a {{ open"), "a ");
+        assert_eq!(without_template_tags("{"), "{");
+        assert_eq!(without_template_tags("é{{x}}ü{"), "éü{");
     }
 
     #[test]
