@@ -81,6 +81,18 @@ fn target_features(baseline: bool) -> Option<&'static str> {
     None
 }
 
+/// Whether `args` ask for the baseline build (`--baseline`), and the harness's own options,
+/// in their order, without it.
+fn take_baseline(args: &[String]) -> (bool, Vec<String>) {
+    let baseline = args.iter().any(|a| a == "--baseline");
+    let rest = args
+        .iter()
+        .filter(|a| *a != "--baseline")
+        .cloned()
+        .collect();
+    (baseline, rest)
+}
+
 /// `cargo xtask bench [--baseline] [harness options]`.
 ///
 /// On a CPU with AVX2 the harness is built with it (see [`target_features`]), in a target
@@ -92,12 +104,7 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let venv = target.join("bench-venv");
-    let baseline = args.iter().any(|a| a == "--baseline");
-    let args: Vec<String> = args
-        .iter()
-        .filter(|a| *a != "--baseline")
-        .cloned()
-        .collect();
+    let (baseline, args) = take_baseline(args);
     let mut command = Command::new(&cargo);
     if let Some(features) = target_features(baseline) {
         eprintln!("xtask: this CPU has AVX2: the harness is built with {features} (no FMA)");
@@ -122,4 +129,33 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     }
     harness.extend(args);
     crate::run_command(command.args(&harness))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn baseline_is_xtask_s_option_and_the_rest_go_to_the_harness() {
+        let args = ["--rounds", "3", "--baseline", "--only", "mlp"].map(String::from);
+        let (baseline, rest) = take_baseline(&args);
+        assert!(baseline);
+        assert_eq!(rest, ["--rounds", "3", "--only", "mlp"]);
+        let (baseline, rest) = take_baseline(&args[..2]);
+        assert!(!baseline);
+        assert_eq!(rest, ["--rounds", "3"]);
+    }
+
+    #[test]
+    fn avx2_only_where_the_cpu_has_it_and_never_fma() {
+        assert_eq!(target_features(true), None);
+        #[cfg(target_arch = "x86_64")]
+        assert_eq!(
+            target_features(false),
+            std::arch::is_x86_feature_detected!("avx2").then_some("+avx2")
+        );
+        #[cfg(not(target_arch = "x86_64"))]
+        assert_eq!(target_features(false), None);
+        assert!(!target_features(false).unwrap_or_default().contains("fma"));
+    }
 }

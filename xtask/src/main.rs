@@ -26,7 +26,8 @@ COMMANDS:
     serve       Preview the course on 127.0.0.1 and rebuild it on every save
                 [--config FILE] [--port N: 0 picks a free one; default 3000]
     test        Run every check CI runs: fmt, clippy, tests, the Cortex-M4F build, the pages
-    bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS)
+    bench       Time the core against the notebooks' numpy code (--json PATH, --rounds N, --only KEYS;
+                built with AVX2 where the CPU has it, never FMA; --baseline: the x86-64 baseline)
     embedded    Build the demo firmware, run it under QEMU, check it bit for bit, print its sizes
     browser     Open the pages (reports/ or DIR) in headless Chromium and validate them
     wasm        Build the pages' WebAssembly into crates/explorer/wasm/ [--check: fail if stale]
