@@ -380,7 +380,12 @@ fn pages_folder() -> std::path::PathBuf {
 fn pages_match_reports() -> Result<(), String> {
     let reports = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reports");
     let written = pages_folder();
-    let outcome = same_files(&written, &reports);
+    let outcome = same_files(&written, &reports).map_err(|e| {
+        format!(
+            "the course this build wrote is not reports/ ({e}); if course.toml or the \
+             templates changed since reports/ was made, run `cargo xtask report` first"
+        )
+    });
     std::fs::remove_dir_all(&written)
         .map_err(|e| format!("removing {}: {e}", written.display()))?;
     outcome
