@@ -24,49 +24,55 @@ pub const VECTOR_BITS: u32 = if cfg!(target_feature = "avx2") {
 pub fn vectors() -> &'static str {
     match VECTOR_BITS {
         256 => "256-bit AVX2, no FMA",
-        128 => "128-bit SSE2 (x86-64 baseline), no FMA",
-        _ => "the compiler's own (not x86-64), no FMA",
+        128 => "128-bit SSE2, the x86-64 baseline, no FMA",
+        _ => "the compiler's own, not x86-64, no FMA",
     }
 }
 
-/// `steps` steps of the chains in precision `f64` (`f64_lanes`) or `f32`; a checksum.
+/// `steps` steps of six multiply and six add chains in the vectors of type `$v`, made with
+/// `$set` (broadcast), `$mul` and `$add`; evaluates to a checksum of 0.0. Its caller answers
+/// for the intrinsics being available (the `unsafe` block is the caller's).
+#[cfg(target_arch = "x86_64")]
+macro_rules! chains {
+    ($steps:expr, $set:ident, $mul:ident, $add:ident, $v:ty) => {{
+        let m = $set(black_box(0.999_999_9) as _);
+        let c = $set(black_box(1e-7) as _);
+        let (mut a0, mut a1, mut a2, mut a3, mut a4, mut a5) = (m, m, m, m, m, m);
+        let (mut b0, mut b1, mut b2, mut b3, mut b4, mut b5) = (c, c, c, c, c, c);
+        for _ in 0..$steps {
+            a0 = $mul(a0, m);
+            a1 = $mul(a1, m);
+            a2 = $mul(a2, m);
+            a3 = $mul(a3, m);
+            a4 = $mul(a4, m);
+            a5 = $mul(a5, m);
+            b0 = $add(b0, c);
+            b1 = $add(b1, c);
+            b2 = $add(b2, c);
+            b3 = $add(b3, c);
+            b4 = $add(b4, c);
+            b5 = $add(b5, c);
+        }
+        let all: [$v; 12] = [a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5];
+        black_box(all);
+        0.0
+    }};
+}
+
+/// `steps` steps of the chains in 128-bit SSE2 vectors, precision `f64` (`f64_lanes`) or
+/// `f32`; a checksum.
 #[cfg(all(target_arch = "x86_64", not(target_feature = "avx2")))]
 #[allow(unsafe_code, unused_unsafe)]
 #[inline(never)]
 fn kernel(steps: u64, f64_lanes: bool) -> f64 {
     use std::arch::x86_64::*;
-    macro_rules! chains {
-        ($set:ident, $mul:ident, $add:ident, $v:ty) => {{
-            // SAFETY: SSE2 is part of the x86_64 baseline, so these intrinsics are always available.
-            unsafe {
-                let m = $set(black_box(0.999_999_9) as _);
-                let c = $set(black_box(1e-7) as _);
-                let (mut a0, mut a1, mut a2, mut a3, mut a4, mut a5) = (m, m, m, m, m, m);
-                let (mut b0, mut b1, mut b2, mut b3, mut b4, mut b5) = (c, c, c, c, c, c);
-                for _ in 0..steps {
-                    a0 = $mul(a0, m);
-                    a1 = $mul(a1, m);
-                    a2 = $mul(a2, m);
-                    a3 = $mul(a3, m);
-                    a4 = $mul(a4, m);
-                    a5 = $mul(a5, m);
-                    b0 = $add(b0, c);
-                    b1 = $add(b1, c);
-                    b2 = $add(b2, c);
-                    b3 = $add(b3, c);
-                    b4 = $add(b4, c);
-                    b5 = $add(b5, c);
-                }
-                let all: [$v; 12] = [a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5];
-                black_box(all);
-                0.0
-            }
-        }};
-    }
-    if f64_lanes {
-        chains!(_mm_set1_pd, _mm_mul_pd, _mm_add_pd, __m128d)
-    } else {
-        chains!(_mm_set1_ps, _mm_mul_ps, _mm_add_ps, __m128)
+    // SAFETY: SSE2 is part of the x86_64 baseline, so these intrinsics are always available.
+    unsafe {
+        if f64_lanes {
+            chains!(steps, _mm_set1_pd, _mm_mul_pd, _mm_add_pd, __m128d)
+        } else {
+            chains!(steps, _mm_set1_ps, _mm_mul_ps, _mm_add_ps, __m128)
+        }
     }
 }
 
@@ -76,39 +82,14 @@ fn kernel(steps: u64, f64_lanes: bool) -> f64 {
 #[inline(never)]
 fn kernel(steps: u64, f64_lanes: bool) -> f64 {
     use std::arch::x86_64::*;
-    macro_rules! chains {
-        ($set:ident, $mul:ident, $add:ident, $v:ty) => {{
-            // SAFETY: this function is compiled only when the build enables AVX2 (which implies
-            // AVX), so these intrinsics are available wherever the binary runs.
-            unsafe {
-                let m = $set(black_box(0.999_999_9) as _);
-                let c = $set(black_box(1e-7) as _);
-                let (mut a0, mut a1, mut a2, mut a3, mut a4, mut a5) = (m, m, m, m, m, m);
-                let (mut b0, mut b1, mut b2, mut b3, mut b4, mut b5) = (c, c, c, c, c, c);
-                for _ in 0..steps {
-                    a0 = $mul(a0, m);
-                    a1 = $mul(a1, m);
-                    a2 = $mul(a2, m);
-                    a3 = $mul(a3, m);
-                    a4 = $mul(a4, m);
-                    a5 = $mul(a5, m);
-                    b0 = $add(b0, c);
-                    b1 = $add(b1, c);
-                    b2 = $add(b2, c);
-                    b3 = $add(b3, c);
-                    b4 = $add(b4, c);
-                    b5 = $add(b5, c);
-                }
-                let all: [$v; 12] = [a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5];
-                black_box(all);
-                0.0
-            }
-        }};
-    }
-    if f64_lanes {
-        chains!(_mm256_set1_pd, _mm256_mul_pd, _mm256_add_pd, __m256d)
-    } else {
-        chains!(_mm256_set1_ps, _mm256_mul_ps, _mm256_add_ps, __m256)
+    // SAFETY: this function is compiled only when the build enables AVX2 (which implies AVX),
+    // so these intrinsics are available wherever the binary runs.
+    unsafe {
+        if f64_lanes {
+            chains!(steps, _mm256_set1_pd, _mm256_mul_pd, _mm256_add_pd, __m256d)
+        } else {
+            chains!(steps, _mm256_set1_ps, _mm256_mul_ps, _mm256_add_ps, __m256)
+        }
     }
 }
 
