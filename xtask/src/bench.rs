@@ -68,8 +68,8 @@ fn ensure_venv(venv: &Path) -> Result<PathBuf, String> {
 ///
 /// Never `+fma`: a fused multiply-add rounds once where `a·b + c` rounds twice, so it would
 /// move bits; without the feature the compiler cannot emit one. Wider vectors alone change no
-/// result (each lane is the same IEEE operation), which the harness checks by comparing the
-/// pages it writes with `reports/` byte for byte.
+/// result (each lane is the same IEEE operation), which [`bench`] checks by comparing the
+/// course the harness wrote with `reports/` byte for byte.
 fn target_features(baseline: bool) -> Option<&'static str> {
     #[cfg(target_arch = "x86_64")]
     {
@@ -97,7 +97,9 @@ fn take_baseline(args: &[String]) -> (bool, Vec<String>) {
 ///
 /// On a CPU with AVX2 the harness is built with it (see [`target_features`]), in a target
 /// folder of its own (`target/bench-avx2`), so the other builds stay as they are;
-/// `--baseline` builds it for the x86-64 baseline instead.
+/// `--baseline` builds it for the x86-64 baseline instead. The course the harness's timed
+/// runs wrote (workload 7 with pages) must then be `reports/` to the byte, as
+/// `cargo xtask report --check` compares them; it fails the run otherwise.
 pub fn bench(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let root = crate::workspace_root();
@@ -127,8 +129,34 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             eprintln!("xtask: warning: no Python with numpy ({e}); the numpy columns will read n/a")
         }
     }
+    // Unique per run, so two benches at once do not share it; the harness creates it.
+    let pages = target.join(format!("bench-pages-{}", std::process::id()));
+    crate::report::remove_dir(&pages)?;
+    harness.extend([
+        "--pages-out".to_string(),
+        pages.to_string_lossy().into_owned(),
+    ]);
     harness.extend(args);
-    crate::run_command(command.args(&harness))
+    let outcome = crate::run_command(command.args(&harness)).and_then(|()| {
+        // Absent when `--only` left workload 7 with pages out.
+        if !pages.exists() {
+            return Ok(());
+        }
+        let stale = crate::report::stale(&pages, &root.join("reports"))?;
+        if stale.is_empty() {
+            eprintln!("xtask: the course the bench wrote is reports/ to the byte");
+            Ok(())
+        } else {
+            Err(format!(
+                "the course this build of the bench wrote is not reports/:\n  {}\nif \
+                 course.toml or the templates changed since reports/ was made, run cargo \
+                 xtask report first",
+                stale.join("\n  ")
+            ))
+        }
+    });
+    crate::report::remove_dir(&pages)?;
+    outcome
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub fn report(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn remove_dir(dir: &Path) -> Result<(), String> {
+pub(crate) fn remove_dir(dir: &Path) -> Result<(), String> {
     match std::fs::remove_dir_all(dir) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             Err(format!("cannot remove {}: {e}", dir.display()))
@@ -125,7 +125,7 @@ fn check(options: &Options) -> Result<(), String> {
 
 /// How the committed folder `out` differs from the fresh output `fresh`, one line per file or
 /// folder (empty: up to date).
-fn stale(fresh: &Path, out: &Path) -> Result<Vec<String>, String> {
+pub(crate) fn stale(fresh: &Path, out: &Path) -> Result<Vec<String>, String> {
     let mut stale = Vec::new();
     let new_entries = entries(fresh)?;
     let old_entries = entries(out)?;

@@ -59,8 +59,6 @@ pub struct Workload {
     pub f32: Option<Run>,
     /// The `f64` core's own answer (computed once, untimed) and how to check numpy's against it.
     pub cross_check: Option<(Vec<f64>, Compare)>,
-    /// A check of what the timed runs left behind, made once after the rounds (untimed).
-    pub after_rounds: Option<fn() -> Result<(), String>>,
     /// Why a side is missing, or how the numpy figure is made.
     pub note: &'static str,
     /// FLOPs of one run, counted from the sizes (see `flops.rs`), where the row reports a rate.
@@ -357,74 +355,15 @@ fn course_run(config: &unrolled_report::Config) -> Run {
 }
 
 /// Workload 7 in full: what `cargo xtask report` does after the release build, through
-/// `unrolled_report::generate` into a scratch folder: read the config, run every experiment
+/// `unrolled_report::generate` into the folder `out`: read the config, run every experiment
 /// with lesson 1's figures drawn beside lesson 2's deep net, then the other figures and the
 /// pages, swapped in whole.
-fn course_pages_run() -> Run {
-    let out = pages_folder();
+fn course_pages_run(out: std::path::PathBuf) -> Run {
     Box::new(move || {
         let (_, rendered) = unrolled_report::generate(&course_config_path(), &out, &mut |_, _| {})
             .map_err(|e| e.to_string())?;
         Ok(black_box(rendered.total()) as f64)
     })
-}
-
-/// The scratch folder workload 7's runs write the course into: one per harness process.
-fn pages_folder() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("unrolled-bench-pages-{}", std::process::id()))
-}
-
-/// After the rounds: the course the timed runs wrote is `reports/` to the byte (the same
-/// files, the same bytes), so this build (its vector width, its compiler flags) changed no
-/// result; then the scratch folder is removed.
-fn pages_match_reports() -> Result<(), String> {
-    let reports = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../reports");
-    let written = pages_folder();
-    let outcome = same_files(&written, &reports).map_err(|e| {
-        format!(
-            "the course this build wrote is not reports/ ({e}); if course.toml or the \
-             templates changed since reports/ was made, run `cargo xtask report` first"
-        )
-    });
-    std::fs::remove_dir_all(&written)
-        .map_err(|e| format!("removing {}: {e}", written.display()))?;
-    outcome
-}
-
-/// Whether folders `a` and `b` hold the same file names (at the top level, where the course
-/// writes them) with the same bytes; the first difference otherwise.
-fn same_files(a: &std::path::Path, b: &std::path::Path) -> Result<(), String> {
-    let names = |dir: &std::path::Path| -> Result<Vec<std::ffi::OsString>, String> {
-        let mut names = std::fs::read_dir(dir)
-            .map_err(|e| format!("{}: {e}", dir.display()))?
-            .map(|entry| entry.map(|e| e.file_name()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("{}: {e}", dir.display()))?;
-        names.sort();
-        Ok(names)
-    };
-    let (in_a, in_b) = (names(a)?, names(b)?);
-    if in_a != in_b {
-        return Err(format!(
-            "{} holds {in_a:?}, {} holds {in_b:?}",
-            a.display(),
-            b.display()
-        ));
-    }
-    for name in &in_a {
-        let read = |dir: &std::path::Path| {
-            let path = dir.join(name);
-            std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
-        };
-        if read(a)? != read(b)? {
-            return Err(format!(
-                "{} differs from {}",
-                a.join(name).display(),
-                b.join(name).display()
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The runner's output for the notebook's test sequence after the canonical Rprop run.
@@ -499,8 +438,9 @@ fn gradient_check_answer(data: &Lesson1Data, set: &Settings) -> Result<Vec<f64>,
     ])
 }
 
-/// Every workload, in the table's order, with the settings they run with.
-pub fn all() -> Result<(Vec<Workload>, Settings), String> {
+/// Every workload, in the table's order, with the settings they run with; workload 7 with
+/// pages writes the course into `pages_out`.
+pub fn all(pages_out: &std::path::Path) -> Result<(Vec<Workload>, Settings), String> {
     let l1 = Lesson1Data::load()?;
     let config = course_config()?;
     let set = Settings::from_course(&config);
@@ -518,7 +458,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
             cross_check: Some((rprop_answer(&l1, &set).map_err(e)?, |r, n| {
                 close_all("Rprop's final weights", r, n, 1e-12)
             })),
-            after_rounds: None,
             note: "",
             flops: None,
         },
@@ -532,7 +471,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
             cross_check: Some((loss_surface_answer(&l1, &set).map_err(e)?, |r, n| {
                 close_all("the loss surfaces' minima and two samples", r, n, 1e-12)
             })),
-            after_rounds: None,
             note: "",
             flops: Some(2.0 * flops::surface(set.surface_points, l1n, l1l)),
         },
@@ -547,7 +485,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
                 close_all("the backprop gradients", &r[..2], &n[..2], 1e-12)?;
                 close_all("the numerical gradients", &r[2..], &n[2..], 1e-6)
             })),
-            after_rounds: None,
             note: "",
             flops: None,
         },
@@ -559,7 +496,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
             f64: Some(linear_sgd_run::<f64>(&set).map_err(e)?),
             f32: Some(linear_sgd_run::<f32>(&set).map_err(e)?),
             cross_check: None,
-            after_rounds: None,
             note: "",
             flops: None,
         },
@@ -571,7 +507,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
             f64: Some(mlp_run::<f64>(&set).map_err(e)?),
             f32: Some(mlp_run::<f32>(&set).map_err(e)?),
             cross_check: None,
-            after_rounds: None,
             note: "",
             flops: Some(flops::train(
                 flops::MLP,
@@ -588,7 +523,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
             f64: Some(mlp_records_run::<f64>(&set).map_err(e)?),
             f32: Some(mlp_records_run::<f32>(&set).map_err(e)?),
             cross_check: None,
-            after_rounds: None,
             note: "the mean loss over all points, as often as workload 5 records it, at the \
                    initial weights; core only, for its FLOP rate",
             flops: Some(
@@ -604,7 +538,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
             f64: Some(deep_relu_run::<f64>(&set).map_err(e)?),
             f32: Some(deep_relu_run::<f32>(&set).map_err(e)?),
             cross_check: None,
-            after_rounds: None,
             note: "the course's deep ReLU run with its loss records; core only, for its FLOP rate",
             flops: Some(flops::train(
                 flops::DEEP_RELU,
@@ -621,7 +554,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
             f64: Some(optimise_data_run::<f64>(&set).map_err(e)?),
             f32: Some(optimise_data_run::<f32>(&set).map_err(e)?),
             cross_check: None,
-            after_rounds: None,
             note: "",
             flops: None,
         },
@@ -640,7 +572,6 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
                     1e-9,
                 )
             })),
-            after_rounds: None,
             note: "`unrolled_report::run` on course.toml, f64 only (the runner computes in f64), \
                    against a numpy script running the notebooks' cells for every experiment the \
                    runner runs (lesson 1 on both datasets; lesson 2's linear, hinge, classifier, \
@@ -654,10 +585,9 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
             title: "7. the whole course: experiments, figures and pages",
             numpy: NumpySide::SumOf(&["course"]),
             allocation_free: false,
-            f64: Some(course_pages_run()),
+            f64: Some(course_pages_run(pages_out.to_path_buf())),
             f32: None,
             cross_check: None,
-            after_rounds: Some(pages_match_reports),
             note: "`unrolled_report::generate` (what `cargo xtask report` runs) into a scratch \
                    folder; the numpy figure is the experiments alone (the notebooks' matplotlib figures are not \
                    timed), so this ratio understates ours",
@@ -665,55 +595,4 @@ pub fn all() -> Result<(Vec<Workload>, Settings), String> {
         },
     ];
     Ok((rows, set))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_files;
-    use std::path::PathBuf;
-
-    /// A fresh scratch folder holding `files` (name, bytes).
-    fn folder(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("unrolled-bench-test-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        for (file, bytes) in files {
-            std::fs::write(dir.join(file), bytes).unwrap();
-        }
-        dir
-    }
-
-    #[test]
-    fn folders_match_only_with_the_same_names_and_bytes() {
-        let a = folder("a", &[("index.html", b"<p>1</p>"), ("results.json", b"{}")]);
-        let same = folder(
-            "same",
-            &[("results.json", b"{}"), ("index.html", b"<p>1</p>")],
-        );
-        let byte = folder(
-            "byte",
-            &[("index.html", b"<p>2</p>"), ("results.json", b"{}")],
-        );
-        let extra = folder(
-            "extra",
-            &[
-                ("index.html", b"<p>1</p>"),
-                ("results.json", b"{}"),
-                ("x", b""),
-            ],
-        );
-        assert_eq!(same_files(&a, &same), Ok(()));
-        let differs = same_files(&a, &byte).unwrap_err();
-        assert!(
-            differs.contains("index.html") && differs.contains("differs"),
-            "{differs}"
-        );
-        let names = same_files(&a, &extra).unwrap_err();
-        assert!(names.contains("\"x\""), "{names}");
-        assert!(same_files(&a, &a.join("missing")).is_err());
-        for dir in [a, same, byte, extra] {
-            std::fs::remove_dir_all(dir).unwrap();
-        }
-    }
 }
