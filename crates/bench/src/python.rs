@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -95,8 +96,27 @@ impl Numpy {
         }
     }
 
-    /// Run one workload once and return its timing.
+    /// Run one workload once and return its timing, once the process has stopped using the
+    /// CPU ([`Numpy::wait_until_idle`]).
     pub fn run(&mut self, workload: &str) -> Result<Run, String> {
+        let run = self.run_once(workload);
+        self.wait_until_idle();
+        run
+    }
+
+    /// Wait until the process has used no CPU for [`IDLE_WINDOW`], at most [`IDLE_CAP`].
+    ///
+    /// numpy's BLAS keeps its worker threads spinning for a while after a call that used them
+    /// (OpenBLAS: about 2^28 cycles, a tenth of a second), although the process is only
+    /// waiting for its next line. Timed then, a Rust workload would share a core with them:
+    /// on a 2-core machine that cost the whole course a third of its speed. Where the
+    /// process's CPU time cannot be read (not Linux), this waits [`IDLE_CAP`] instead.
+    fn wait_until_idle(&self) {
+        let pid = self.child.id();
+        wait_until_idle(|| cpu_ticks(pid), IDLE_WINDOW, IDLE_CAP);
+    }
+
+    fn run_once(&mut self, workload: &str) -> Result<Run, String> {
         writeln!(self.stdin, "{workload}")
             .and_then(|()| self.stdin.flush())
             .map_err(|e| format!("writing to Python: {e}"))?;
@@ -117,9 +137,133 @@ impl Numpy {
     }
 }
 
+/// How long the numpy process must use no CPU before a Rust workload is timed.
+pub const IDLE_WINDOW: Duration = Duration::from_millis(40);
+
+/// The longest wait for the numpy process to fall idle.
+pub const IDLE_CAP: Duration = Duration::from_millis(1500);
+
+/// Poll `cpu` (a process's CPU time, in any unit) every `window` until it has not moved over
+/// one window, or `cap` has passed; returns how long that took. `cpu` returning `None` at
+/// the start means the time cannot be read: then this sleeps `cap`. `None` later (the process
+/// gone) ends the wait.
+pub fn wait_until_idle(
+    mut cpu: impl FnMut() -> Option<u64>,
+    window: Duration,
+    cap: Duration,
+) -> Duration {
+    let start = Instant::now();
+    let Some(mut before) = cpu() else {
+        std::thread::sleep(cap);
+        return start.elapsed();
+    };
+    while start.elapsed() < cap {
+        std::thread::sleep(window);
+        match cpu() {
+            Some(now) if now != before => before = now,
+            _ => break,
+        }
+    }
+    start.elapsed()
+}
+
+/// The CPU time process `pid` has used (all its threads, user and system), in clock ticks;
+/// `None` where it cannot be read.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_cpu_ticks(&stat)
+}
+
+/// The user and system time, fields 14 and 15, of a `/proc/PID/stat` line; its second field,
+/// the command in brackets, may hold spaces and brackets of its own.
+fn stat_cpu_ticks(stat: &str) -> Option<u64> {
+    let (_, rest) = stat.rsplit_once(')')?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user + system)
+}
+
 impl Drop for Numpy {
     fn drop(&mut self) {
         let _ = writeln!(self.stdin, "quit").and_then(|()| self.stdin.flush());
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cpu_time_is_read_after_the_command_whatever_it_holds() {
+        let line = "4242 (py (3) x) S 1 4242 4242 0 -1 4194304 900 0 0 0 125 17 0 0 20 0 3 0";
+        assert_eq!(stat_cpu_ticks(line), Some(142));
+        assert_eq!(stat_cpu_ticks("4242 (short) S 1 2"), None);
+        assert_eq!(stat_cpu_ticks("no brackets"), None);
+    }
+
+    #[test]
+    fn this_process_s_cpu_time_can_be_read_on_linux() {
+        let ticks = cpu_ticks(std::process::id());
+        assert_eq!(ticks.is_some(), cfg!(target_os = "linux"));
+    }
+
+    #[test]
+    fn the_wait_ends_once_the_cpu_time_stops_moving() {
+        let window = Duration::from_millis(1);
+        let cap = Duration::from_secs(10);
+        // Busy for three windows, then idle: four polls after the first reading.
+        let mut readings = [10, 20, 30, 40, 40, 40].into_iter();
+        let mut polls = 0;
+        wait_until_idle(
+            || {
+                polls += 1;
+                readings.next()
+            },
+            window,
+            cap,
+        );
+        assert_eq!(polls, 5);
+        // Idle from the start: one poll after the first reading.
+        let mut polls = 0;
+        wait_until_idle(
+            || {
+                polls += 1;
+                Some(7)
+            },
+            window,
+            cap,
+        );
+        assert_eq!(polls, 2);
+    }
+
+    #[test]
+    fn a_process_that_never_idles_is_waited_for_up_to_the_cap() {
+        let mut ticks = 0;
+        let cap = Duration::from_millis(30);
+        let waited = wait_until_idle(
+            || {
+                ticks += 1;
+                Some(ticks)
+            },
+            Duration::from_millis(1),
+            cap,
+        );
+        assert!(waited >= cap && waited < cap * 20, "{waited:?}");
+        // Unreadable: the cap, once.
+        let waited = wait_until_idle(|| None, Duration::from_millis(1), cap);
+        assert!(waited >= cap, "{waited:?}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_sleeping_process_is_idle_at_once() {
+        let mut child = Command::new("sleep").arg("5").spawn().unwrap();
+        let pid = child.id();
+        let waited = wait_until_idle(|| cpu_ticks(pid), IDLE_WINDOW, IDLE_CAP);
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(waited < IDLE_CAP, "{waited:?}");
     }
 }
