@@ -3,7 +3,9 @@
 //!
 //! After a warm-up, each of `--rounds` rounds times every workload once on the numpy side (a
 //! long-lived `python/serve.py`) and once on each Rust side, alternating which side goes first,
-//! so drift in the machine's load hits both. The table reports medians and their ratios.
+//! so drift in the machine's load hits both; a Rust side is timed only once the numpy process
+//! has stopped using the CPU (its BLAS threads spin on after a call). The table reports
+//! medians and their ratios.
 //!
 //! Every Rust timed region runs under a counting global allocator; if any region allocates,
 //! the run fails.
