@@ -237,6 +237,18 @@ mod tests {
             cap,
         );
         assert_eq!(polls, 2);
+        // Gone while busy (the process exited): the wait ends at the first unreadable poll.
+        let mut readings = [Some(1), Some(2), None, Some(3)].into_iter();
+        let mut polls = 0;
+        wait_until_idle(
+            || {
+                polls += 1;
+                readings.next().flatten()
+            },
+            window,
+            cap,
+        );
+        assert_eq!(polls, 3);
     }
 
     #[test]
