@@ -10,7 +10,8 @@
 // - axe-core violations of serious or critical impact;
 // - a numbered figure that no link in the text refers to;
 // - the superscript of the test equation 10^8 more than 0.4 em above its base's top (a text
-//   font without a MATH table puts it far higher, so a missing math font fails here);
+//   font without a MATH table puts it far higher, so a missing math font fails here), and an
+//   embedded font the browser could not load (its sanitizer's warning, or the face's status);
 // - a figure that scrolls sideways, sits in a scroll container or has a panel wider than
 //   itself (its panels must stack and shrink to the width instead);
 // - the smallest text in any figure as rendered, against FIGURE_TEXT_MIN_PX;
@@ -147,6 +148,15 @@ function measure({ minText, maxRaise }) {
     }
   }
   const mathFont = getComputedStyle(document.querySelector('math') ?? document.body).fontFamily;
+  // A font the browser could not decode (its sanitizer refused it) leaves the computed family
+  // as it was, so the face's own status is what tells.
+  // (Iterated, not `forEach`: with the page's scripts off, Chromium runs no callback it is given.)
+  const faces = [...document.fonts];
+  for (const face of faces.filter((f) => f.status === 'error')) problems.push(`the font ${face.family} could not be loaded`);
+  const mathFace = faces.find((f) => f.family.replace(/"/g, '') === mathFont.split(',')[0].trim().replace(/"/g, ''));
+  if (document.querySelector('math') && mathFace?.status !== 'loaded') {
+    problems.push(`the math font ${mathFont.split(',')[0]} is ${mathFace ? mathFace.status : 'not an embedded face'}`);
+  }
   return { problems, figures, maths, smallest, smallestAt, raises, scrolling, mathFont };
 }
 
@@ -166,7 +176,11 @@ for (const name of pages) {
     const context = await browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled });
     const page = await context.newPage();
     const problems = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+      // Chromium tells of a font its sanitizer (OTS) refused only as a warning.
+      else if (/OTS parsing error|Failed to decode downloaded font/.test(m.text())) problems.push(`console: ${m.text().slice(0, 160)}`);
+    });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('request', (r) => { if (r.url() !== url && !r.url().startsWith('data:')) problems.push(`request for ${r.url()}`); });
     page.on('requestfailed', (r) => problems.push(`failed request ${r.url().slice(0, 80)}: ${r.failure()?.errorText}`));

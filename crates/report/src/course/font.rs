@@ -11,7 +11,9 @@
 //! charstrings and unused subroutines empty ones, which is where the size goes. The glyphs
 //! kept are those of the characters asked for, their mathematical italic forms (MathML shows a
 //! one-letter `<mi>` in italic by mapping it to those code points), the size variants and
-//! assembly parts the `MATH` table lists for them, and what GSUB reaches from them.
+//! assembly parts the `MATH` table lists for them, and what GSUB reaches from them. The subset
+//! keeps the source's glyph count too (`keep_glyph_count`): browsers refuse a font whose
+//! tables disagree on it.
 
 use std::collections::BTreeSet;
 
@@ -110,7 +112,58 @@ pub fn subset_woff(chars: &BTreeSet<char>) -> Result<Vec<u8>, String> {
         };
         tables.push((tag.to_be_bytes(), data));
     }
+    let source_glyphs = font
+        .maxp()
+        .map_err(|e| format!("math font maxp: {e}"))?
+        .num_glyphs();
+    keep_glyph_count(&mut tables, source_glyphs)?;
     woff::encode(&mut tables)
+}
+
+/// Give `tables` (a subset's, by tag) the source font's glyph count `glyphs` again: `maxp`'s
+/// count, and `hmtx` grown by a zero left side bearing for each glyph it lacks (they take the
+/// last advance, and are empty).
+///
+/// The subsetter keeps glyph ids but ends the font at the last glyph it keeps, while the `CFF `
+/// table keeps every glyph (emptied) and the `MATH` table, kept as it is, names glyphs up to the
+/// source's last. A browser's sanitizer (OTS) rejects a `CFF ` whose glyph count is not
+/// `maxp`'s, and drops a `MATH` table that names a glyph past it; either way the equations lose
+/// their layout.
+///
+/// Errors: no `maxp`, `hhea` or `hmtx`, one too short, or more glyphs than `glyphs` already.
+fn keep_glyph_count(tables: &mut [([u8; 4], Vec<u8>)], glyphs: u16) -> Result<(), String> {
+    let find = |tables: &[([u8; 4], Vec<u8>)], tag: &[u8; 4]| {
+        tables
+            .iter()
+            .position(|(t, _)| t == tag)
+            .ok_or_else(|| format!("math font subset: no {}", String::from_utf8_lossy(tag)))
+    };
+    let (maxp, hhea, hmtx) = (
+        find(tables, b"maxp")?,
+        find(tables, b"hhea")?,
+        find(tables, b"hmtx")?,
+    );
+    let u16_at = |data: &[u8], at: usize, what: &str| {
+        data.get(at..at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .ok_or_else(|| format!("math font subset: {what} is too short"))
+    };
+    let had = u16_at(&tables[maxp].1, 4, "maxp")?;
+    let metrics = u16_at(&tables[hhea].1, 34, "hhea")?;
+    if had > glyphs || metrics > had {
+        return Err(format!(
+            "math font subset: {had} glyphs and {metrics} metrics, against {glyphs} in the source"
+        ));
+    }
+    let hmtx_len = 4 * usize::from(metrics) + 2 * usize::from(had - metrics);
+    if tables[hmtx].1.len() < hmtx_len {
+        return Err("math font subset: hmtx is too short".into());
+    }
+    tables[maxp].1[4..6].copy_from_slice(&glyphs.to_be_bytes());
+    let hmtx = &mut tables[hmtx].1;
+    hmtx.truncate(hmtx_len);
+    hmtx.resize(hmtx_len + 2 * usize::from(glyphs - had), 0);
+    Ok(())
 }
 
 /// The size variants and assembly parts the `MATH` table lists for `glyphs`, vertical and
@@ -572,6 +625,18 @@ mod cff {
         Ok(out)
     }
 
+    /// How many glyphs (charstrings) the name-keyed CFF table `cff` holds.
+    #[cfg(test)]
+    pub fn charstrings(cff: &[u8]) -> Result<usize, String> {
+        let r = Reader { data: cff };
+        let (_, name_end) = r.index(r.uint(2, 1, "header")?, "Name INDEX")?;
+        let (top, _) = r.index(name_end, "Top DICT INDEX")?;
+        let top = parse_dict(top.first().ok_or("math font CFF: no Top DICT")?)?;
+        Ok(r.index(int(&top, 17, 0, "CharStrings")?, "CharStrings")?
+            .0
+            .len())
+    }
+
     /// The length of the charset at `at` for a font of `glyphs` glyphs (formats 0, 1 and 2).
     fn charset_len(r: &Reader, at: usize, glyphs: usize) -> Result<usize, String> {
         let format = r.uint(at, 1, "charset")?;
@@ -752,5 +817,96 @@ mod tests {
             assert!(dir.contains(&tag), "{}", String::from_utf8_lossy(tag));
         }
         assert_eq!(subset_woff(&chars).unwrap(), woff, "byte-identical");
+    }
+
+    /// The tables of a WOFF written by [`woff::encode`], by tag, inflated.
+    fn woff_tables(woff: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
+        let u32_at = |at: usize| {
+            u32::from_be_bytes([woff[at], woff[at + 1], woff[at + 2], woff[at + 3]]) as usize
+        };
+        let count = usize::from(u16::from_be_bytes([woff[12], woff[13]]));
+        (0..count)
+            .map(|i| {
+                let entry = 44 + 20 * i;
+                let tag = [
+                    woff[entry],
+                    woff[entry + 1],
+                    woff[entry + 2],
+                    woff[entry + 3],
+                ];
+                let (offset, length, original) =
+                    (u32_at(entry + 4), u32_at(entry + 8), u32_at(entry + 12));
+                let stored = &woff[offset..offset + length];
+                let data = if length < original {
+                    miniz_oxide::inflate::decompress_to_vec_zlib(stored).unwrap()
+                } else {
+                    stored.to_vec()
+                };
+                assert_eq!(data.len(), original, "{}", String::from_utf8_lossy(&tag));
+                (tag, data)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_subset_keeps_the_source_s_glyph_count_in_every_table() {
+        // A sanitizer (Chromium's OTS) rejects the font where they differ.
+        let source = FontRef::new(SOURCE).unwrap();
+        let glyphs = source.maxp().unwrap().num_glyphs();
+        let tables = woff_tables(&subset_woff(&characters("x10^8()")).unwrap());
+        let table = |tag: &[u8; 4]| &tables.iter().find(|(t, _)| t == tag).unwrap().1;
+        let u16_at = |data: &[u8], at: usize| u16::from_be_bytes([data[at], data[at + 1]]);
+        assert_eq!(u16_at(table(b"maxp"), 4), glyphs, "maxp");
+        let metrics = usize::from(u16_at(table(b"hhea"), 34));
+        let expected_hmtx = 4 * metrics + 2 * (usize::from(glyphs) - metrics);
+        assert_eq!(table(b"hmtx").len(), expected_hmtx, "hmtx");
+        let charstrings = cff::charstrings(table(b"CFF ")).unwrap();
+        assert_eq!(charstrings, usize::from(glyphs), "CFF charstrings");
+    }
+
+    #[test]
+    fn the_glyph_count_is_restored_and_a_bad_table_refused() {
+        let maxp = |n: u16| {
+            let mut t = vec![0, 0, 0x50, 0];
+            t.extend_from_slice(&n.to_be_bytes());
+            t
+        };
+        let hhea = |metrics: u16| {
+            let mut t = vec![0; 36];
+            t[34..].copy_from_slice(&metrics.to_be_bytes());
+            t
+        };
+        // Three glyphs, two with full metrics, one with only a side bearing.
+        let hmtx = vec![1, 0, 0, 1, 2, 0, 0, 2, 0, 3];
+        let mut tables = vec![
+            (*b"maxp", maxp(3)),
+            (*b"hhea", hhea(2)),
+            (*b"hmtx", hmtx.clone()),
+        ];
+        keep_glyph_count(&mut tables, 5).unwrap();
+        assert_eq!(tables[0].1, maxp(5));
+        assert_eq!(tables[2].1, [&hmtx[..], &[0, 0, 0, 0]].concat());
+        // Already whole: unchanged.
+        keep_glyph_count(&mut tables, 5).unwrap();
+        assert_eq!(tables[0].1, maxp(5));
+        assert_eq!(tables[2].1.len(), 14);
+        let refused = |tables: &mut Vec<([u8; 4], Vec<u8>)>, glyphs| {
+            keep_glyph_count(tables, glyphs).unwrap_err()
+        };
+        assert!(refused(&mut tables.clone(), 4).contains("against 4"));
+        let mut short = vec![
+            (*b"maxp", maxp(3)),
+            (*b"hhea", hhea(2)),
+            (*b"hmtx", vec![0; 9]),
+        ];
+        assert!(refused(&mut short, 5).contains("hmtx is too short"));
+        let mut no_hmtx = vec![(*b"maxp", maxp(3)), (*b"hhea", hhea(2))];
+        assert!(refused(&mut no_hmtx, 5).contains("no hmtx"));
+        let mut tiny = vec![
+            (*b"maxp", vec![0; 5]),
+            (*b"hhea", hhea(2)),
+            (*b"hmtx", hmtx),
+        ];
+        assert!(refused(&mut tiny, 5).contains("maxp is too short"));
     }
 }
