@@ -153,9 +153,11 @@ function measure({ minText, maxRaise }) {
   // (Iterated, not `forEach`: with the page's scripts off, Chromium runs no callback it is given.)
   const faces = [...document.fonts];
   for (const face of faces.filter((f) => f.status === 'error')) problems.push(`the font ${face.family} could not be loaded`);
-  const mathFace = faces.find((f) => f.family.replace(/"/g, '') === mathFont.split(',')[0].trim().replace(/"/g, ''));
-  if (document.querySelector('math') && mathFace?.status !== 'loaded') {
-    problems.push(`the math font ${mathFont.split(',')[0]} is ${mathFace ? mathFace.status : 'not an embedded face'}`);
+  const mathFamily = mathFont.split(',')[0].trim().replace(/"/g, '');
+  const mathFace = faces.find((f) => f.family.replace(/"/g, '') === mathFamily);
+  // A face that failed is told above; here, one that is missing or was never loaded.
+  if (document.querySelector('math') && mathFace?.status !== 'loaded' && mathFace?.status !== 'error') {
+    problems.push(`the math font ${mathFamily} is ${mathFace?.status ?? 'not an embedded face'}`);
   }
   return { problems, figures, maths, smallest, smallestAt, raises, scrolling, mathFont };
 }
